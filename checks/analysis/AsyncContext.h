@@ -1,0 +1,88 @@
+//===- AsyncContext.h - where does a statement run? -------------*- C++ -*-===//
+//
+// The questions every corolint check asks first: is this function an async
+// coroutine, and does this statement run on the event loop's thread as part
+// of one? See docs/checks/coro-blocking-call.md for the rules.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COROLINT_CHECKS_ANALYSIS_ASYNCCONTEXT_H
+#define COROLINT_CHECKS_ANALYSIS_ASYNCCONTEXT_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace corolint::analysis {
+
+/// Configuration shared by the checks that need an async context.
+struct AsyncContextOptions {
+  /// Qualified names of coroutine return types that are synchronous
+  /// generators (never run on an event loop by themselves).
+  std::vector<std::string> SyncGenerators;
+};
+
+/// The default value of the `SyncGenerators` option.
+llvm::StringRef defaultSyncGenerators();
+
+/// True if \p FD has a coroutine body (contains co_await, co_yield or
+/// co_return).
+bool isCoroutine(const clang::FunctionDecl &FD);
+
+/// True if the coroutine body of \p FD contains a `co_await` of its own
+/// (not one inside a nested lambda or local class).
+bool containsOwnCoawait(const clang::FunctionDecl &FD);
+
+/// True if \p FD is a coroutine that is a synchronous generator: it never
+/// awaits, and its promise forbids awaiting (deleted `await_transform`), or
+/// its return type is a listed generator, or it yields values into a type
+/// that is iterated with `begin()`.
+bool isSyncGenerator(const clang::FunctionDecl &FD,
+                     const AsyncContextOptions &Opts);
+
+/// True if \p FD is an async coroutine: a coroutine that is not a
+/// synchronous generator.
+bool isAsyncCoroutine(const clang::FunctionDecl &FD,
+                      const AsyncContextOptions &Opts);
+
+/// Where a statement executes, when it executes inside an async coroutine.
+struct AsyncPlacement {
+  /// The coroutine whose body runs the statement.
+  const clang::FunctionDecl *Coroutine = nullptr;
+  /// Set when the coroutine is a lambda's call operator.
+  const clang::LambdaExpr *CoroutineLambda = nullptr;
+  /// Innermost non-coroutine lambda, invoked on the spot, that runs the
+  /// statement on the coroutine's thread (no `co_await` is possible there).
+  const clang::CallExpr *InlineLambdaCall = nullptr;
+  /// The statement is inside a `catch` handler (no `co_await` allowed).
+  bool InHandler = false;
+  /// The statement is the operand of `co_await` / `co_yield`: the awaitable
+  /// it produces is awaited, so it does not block by itself.
+  bool IsAwaitedOperand = false;
+};
+
+/// Finds the async coroutine in which \p S runs on the loop's thread. Returns
+/// std::nullopt when \p S is not evaluated, runs in a non-coroutine function,
+/// in a synchronous generator, or in a lambda that is not invoked on the spot
+/// (a callback or an offloaded function runs elsewhere).
+std::optional<AsyncPlacement> findAsyncPlacement(const clang::Stmt &S,
+                                                 clang::ASTContext &Ctx,
+                                                 const AsyncContextOptions &Opts);
+
+/// A name for the coroutine of \p P as diagnostics print it.
+std::string coroutineName(const AsyncPlacement &P);
+
+/// Splits a `;`-separated option value into trimmed, non-empty items.
+std::vector<std::string> splitList(llvm::StringRef Value);
+
+/// Joins items with `;`.
+std::string joinList(llvm::ArrayRef<std::string> Items);
+
+} // namespace corolint::analysis
+
+#endif // COROLINT_CHECKS_ANALYSIS_ASYNCCONTEXT_H

@@ -1,0 +1,49 @@
+//===- RuntimeProfiles.h - fix templates per coroutine runtime --*- C++ -*-===//
+//
+// A fix names real APIs of the user's runtime. A profile is a small table of
+// templates; `{0}` stands for the argument text taken from the user's call.
+// An empty template means the runtime has no expression that fits there
+// (the diagnostic then carries only the hint).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COROLINT_CHECKS_CATALOG_RUNTIMEPROFILES_H
+#define COROLINT_CHECKS_CATALOG_RUNTIMEPROFILES_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <string>
+
+namespace corolint::catalog {
+
+struct RuntimeProfile {
+  llvm::StringRef Name;
+  /// Awaits a duration `{0}`.
+  llvm::StringRef SleepFor;
+  /// Awaits until a time point `{0}`.
+  llvm::StringRef SleepUntil;
+  /// What the message suggests for a sleep when there is no template.
+  llvm::StringRef SleepHint;
+  /// The header that declares the templates' names (with <> or "").
+  llvm::StringRef Header;
+};
+
+/// All profiles; the first is the default (`aio`).
+llvm::ArrayRef<RuntimeProfile> runtimeProfiles();
+
+/// The profile named \p Name, if there is one.
+const RuntimeProfile *findRuntimeProfile(llvm::StringRef Name);
+
+/// `aio, asio, ...` for error messages.
+std::string runtimeProfileNames();
+
+/// Substitutes \p Argument for every `{0}` in \p Template.
+std::string expandTemplate(llvm::StringRef Template, llvm::StringRef Argument);
+
+/// A short form of \p Template for messages: `{0}` becomes `...`.
+std::string templateHint(llvm::StringRef Template);
+
+} // namespace corolint::catalog
+
+#endif // COROLINT_CHECKS_CATALOG_RUNTIMEPROFILES_H

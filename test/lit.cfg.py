@@ -1,0 +1,58 @@
+# lit configuration of the corolint test suite. Every check test runs
+# through the clang-tidy plugin and through the corolint CLI.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "corolint"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".cpp", ".test"]
+config.excludes = ["Inputs", "tools", "unit", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.corolint_obj_root, "test")
+
+major = config.llvm_major
+src = config.corolint_src_root
+obj = config.corolint_obj_root
+
+clang_tidy = os.path.join(config.llvm_bin_dir, "clang-tidy")
+plugin = os.path.join(obj, "lib", "corolint-plugin.so")
+cli = os.path.join(obj, "bin", "corolint")
+clangd = os.path.join(obj, "bin", "corolint-clangd")
+clangxx = os.path.join(config.llvm_bin_dir, "clang++")
+aio_include = os.path.join(src, "runtime", "include")
+other_bin = "/usr/lib/llvm-%s/bin" % config.other_llvm_major
+
+# FileCheck, not, count and split-file come from llvm-N-tools.
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_bin_dir, config.environment.get("PATH", os.environ.get("PATH", ""))])
+for var in ["HOME", "USER", "TMPDIR"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+config.environment["FILECHECK"] = os.path.join(config.llvm_bin_dir, "FileCheck")
+config.environment["COROLINT_CLANG_TIDY"] = clang_tidy
+config.environment["COROLINT_PLUGIN"] = plugin
+config.environment["COROLINT_CLI"] = cli
+config.environment["COROLINT_CLANGXX"] = clangxx
+config.environment["COROLINT_AIO_INCLUDE"] = aio_include
+
+runner = "python3 " + os.path.join(src, "test", "tools", "check_corolint.py")
+config.substitutions.append(("%check_corolint", runner))
+config.substitutions.append(("%corolint-clangd", clangd))
+config.substitutions.append(("%corolint", cli))
+config.substitutions.append(("%clang_tidy_plugin", "%s --load=%s" % (clang_tidy, plugin)))
+config.substitutions.append(("%clang_tidy", clang_tidy))
+config.substitutions.append(("%plugin", plugin))
+config.substitutions.append(("%stock_clangd", os.path.join(config.llvm_bin_dir, "clangd")))
+config.substitutions.append(("%other_clang_tidy", os.path.join(other_bin, "clang-tidy")))
+config.substitutions.append(("%clangxx", clangxx))
+config.substitutions.append(("%aio_include", aio_include))
+config.substitutions.append(("%src_root", src))
+config.substitutions.append(("%llvm_major", major))
+config.substitutions.append(("%other_llvm_major", config.other_llvm_major))
+
+if os.path.exists(os.path.join(other_bin, "clang-tidy")):
+    config.available_features.add("other-clang-tidy")
+if shutil.which("clang-apply-replacements", path=config.llvm_bin_dir):
+    config.available_features.add("clang-apply-replacements")

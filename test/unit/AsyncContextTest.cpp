@@ -1,0 +1,209 @@
+//===- AsyncContextTest.cpp - async-context detection ---------------------===//
+
+#include "checks/analysis/AsyncContext.h"
+
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Frontend/ASTUnit.h"
+#include "clang/Tooling/Tooling.h"
+#include "gtest/gtest.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using corolint::analysis::AsyncContextOptions;
+using corolint::analysis::AsyncPlacement;
+
+namespace {
+
+// A minimal lazy task, a generator whose promise deletes await_transform,
+// and a generator-like type found only by its begin().
+const char *Prelude = R"cpp(
+#include <coroutine>
+#include <functional>
+struct task {
+  struct promise_type {
+    task get_return_object() { return {}; }
+    std::suspend_always initial_suspend() { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_void() {}
+    void unhandled_exception() {}
+  };
+};
+struct ready { bool await_ready() { return true; } void await_suspend(std::coroutine_handle<>) {} void await_resume() {} };
+ready async_op();
+struct strict_gen {
+  struct promise_type {
+    strict_gen get_return_object() { return {}; }
+    std::suspend_always initial_suspend() { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    std::suspend_always yield_value(int) { return {}; }
+    void return_void() {}
+    void unhandled_exception() {}
+    template <class U> void await_transform(U &&) = delete;
+  };
+};
+struct iter_gen {
+  struct promise_type {
+    iter_gen get_return_object() { return {}; }
+    std::suspend_always initial_suspend() { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    std::suspend_always yield_value(int) { return {}; }
+    void return_void() {}
+    void unhandled_exception() {}
+  };
+  int *begin();
+  int *end();
+};
+namespace lib { struct generator {
+  struct promise_type {
+    generator get_return_object() { return {}; }
+    std::suspend_always initial_suspend() { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_void() {}
+    void unhandled_exception() {}
+  };
+}; }
+ready probe();
+)cpp";
+
+class AsyncContextTest : public ::testing::Test {
+protected:
+  /// Parses Prelude + Code and returns where the single call to probe()
+  /// runs (std::nullopt if not in an async context).
+  std::optional<AsyncPlacement> placementOfProbe(const std::string &Code) {
+    AST = tooling::buildASTFromCodeWithArgs(std::string(Prelude) + Code,
+                                            {"-std=c++20"}, "input.cpp");
+    EXPECT_TRUE(AST);
+    EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+    ASTContext &Ctx = AST->getASTContext();
+    auto Matches = match(
+        callExpr(callee(functionDecl(hasName("probe")))).bind("call"), Ctx);
+    // An awaited call is reachable twice (operand and awaiter expression):
+    // it must still be one node.
+    const CallExpr *Call = nullptr;
+    for (const BoundNodes &Match : Matches) {
+      const auto *Found = Match.getNodeAs<CallExpr>("call");
+      EXPECT_TRUE(!Call || Call == Found);
+      Call = Found;
+    }
+    EXPECT_TRUE(Call);
+    if (!Call)
+      return std::nullopt;
+    return corolint::analysis::findAsyncPlacement(*Call, Ctx, Options);
+  }
+
+  std::unique_ptr<ASTUnit> AST;
+  AsyncContextOptions Options{{"lib::generator"}};
+};
+
+TEST_F(AsyncContextTest, CoroutineBodyIsAsync) {
+  auto P = placementOfProbe("task f() { probe(); co_return; }");
+  ASSERT_TRUE(P);
+  EXPECT_EQ(corolint::analysis::coroutineName(*P), "coroutine 'f'");
+  EXPECT_FALSE(P->IsAwaitedOperand);
+  EXPECT_FALSE(P->InHandler);
+}
+
+TEST_F(AsyncContextTest, PlainFunctionIsNotAsync) {
+  EXPECT_FALSE(placementOfProbe("void f() { probe(); }"));
+}
+
+TEST_F(AsyncContextTest, MemberCoroutineIsNamedWithItsClass) {
+  auto P = placementOfProbe("struct S { task run() { probe(); co_return; } };");
+  ASSERT_TRUE(P);
+  EXPECT_EQ(corolint::analysis::coroutineName(*P), "coroutine 'S::run'");
+}
+
+TEST_F(AsyncContextTest, GeneratorWithDeletedAwaitTransformIsSync) {
+  EXPECT_FALSE(placementOfProbe("strict_gen g() { probe(); co_yield 1; }"));
+}
+
+TEST_F(AsyncContextTest, IterableGeneratorIsSync) {
+  EXPECT_FALSE(placementOfProbe("iter_gen g() { probe(); co_yield 1; }"));
+}
+
+TEST_F(AsyncContextTest, AwaitingCoroutineIsAsyncEvenIfItYields) {
+  // A coroutine that awaits is async whatever it returns.
+  auto P = placementOfProbe(
+      "task g() { co_await async_op(); probe(); co_return; }");
+  EXPECT_TRUE(P);
+}
+
+TEST_F(AsyncContextTest, ListedGeneratorIsSync) {
+  EXPECT_FALSE(placementOfProbe("lib::generator g() { probe(); co_return; }"));
+  Options.SyncGenerators.clear();
+  EXPECT_TRUE(placementOfProbe("lib::generator g() { probe(); co_return; }"));
+}
+
+TEST_F(AsyncContextTest, CoroutineLambdaIsItsOwnContext) {
+  auto P = placementOfProbe(
+      "void f() { auto l = []() -> task { probe(); co_return; }; }");
+  ASSERT_TRUE(P);
+  EXPECT_TRUE(P->CoroutineLambda);
+  EXPECT_EQ(corolint::analysis::coroutineName(*P), "coroutine lambda");
+}
+
+TEST_F(AsyncContextTest, StoredLambdaIsNotTheCoroutine) {
+  EXPECT_FALSE(placementOfProbe(
+      "task f() { auto cb = [] { probe(); }; co_return; }"));
+}
+
+TEST_F(AsyncContextTest, LambdaPassedAsCallbackIsNotTheCoroutine) {
+  EXPECT_FALSE(placementOfProbe(
+      "void submit(std::function<void()>);"
+      "task f() { submit([] { probe(); }); co_return; }"));
+}
+
+TEST_F(AsyncContextTest, LambdaInvokedOnTheSpotRunsInTheCoroutine) {
+  auto P = placementOfProbe("task f() { [] { probe(); }(); co_return; }");
+  ASSERT_TRUE(P);
+  EXPECT_TRUE(P->InlineLambdaCall);
+  auto Q = placementOfProbe(
+      "task f() { std::invoke([] { probe(); }); co_return; }");
+  ASSERT_TRUE(Q);
+  EXPECT_TRUE(Q->InlineLambdaCall);
+}
+
+TEST_F(AsyncContextTest, NonCoroutineLambdaInsidePlainFunction) {
+  EXPECT_FALSE(placementOfProbe("void f() { [] { probe(); }(); }"));
+}
+
+TEST_F(AsyncContextTest, AwaitOperandIsMarked) {
+  auto P = placementOfProbe("task f() { co_await probe(); }");
+  ASSERT_TRUE(P);
+  EXPECT_TRUE(P->IsAwaitedOperand);
+}
+
+TEST_F(AsyncContextTest, HandlerIsMarked) {
+  auto P = placementOfProbe(
+      "task f() { try { co_await async_op(); } catch (...) { probe(); } }");
+  ASSERT_TRUE(P);
+  EXPECT_TRUE(P->InHandler);
+}
+
+TEST_F(AsyncContextTest, UnevaluatedOperandIsNotAsync) {
+  EXPECT_FALSE(placementOfProbe(
+      "task f() { (void)sizeof(probe()); co_return; }"));
+  EXPECT_FALSE(placementOfProbe(
+      "task f() { (void)noexcept(probe()); co_return; }"));
+}
+
+TEST_F(AsyncContextTest, LocalVariableInitializerIsAsync) {
+  auto P = placementOfProbe("task f() { auto r = probe(); (void)r; co_return; }");
+  EXPECT_TRUE(P);
+}
+
+TEST_F(AsyncContextTest, LocalClassMethodIsNotTheCoroutine) {
+  EXPECT_FALSE(placementOfProbe(
+      "task f() { struct L { void m() { probe(); } }; co_return; }"));
+}
+
+TEST(SplitListTest, TrimsAndDropsEmptyItems) {
+  auto Items = corolint::analysis::splitList(" a::b ; ;c ");
+  ASSERT_EQ(Items.size(), 2u);
+  EXPECT_EQ(Items[0], "a::b");
+  EXPECT_EQ(Items[1], "c");
+  EXPECT_EQ(corolint::analysis::joinList(Items), "a::b;c");
+}
+
+} // namespace

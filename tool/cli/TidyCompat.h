@@ -1,0 +1,65 @@
+//===- TidyCompat.h - clang-tidy API differences between LLVM majors ------===//
+//
+// The few places where the clang-tidy library changed between 19 and 22,
+// kept next to each other so the driver reads the same on every major.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COROLINT_TOOL_CLI_TIDYCOMPAT_H
+#define COROLINT_TOOL_CLI_TIDYCOMPAT_H
+
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "llvm/Config/llvm-config.h"
+
+#include <memory>
+
+namespace corolint::compat {
+
+inline std::unique_ptr<clang::tidy::ClangTidyContext>
+makeContext(std::unique_ptr<clang::tidy::ClangTidyOptionsProvider> Provider) {
+#if LLVM_VERSION_MAJOR >= 22
+  return std::make_unique<clang::tidy::ClangTidyContext>(
+      std::move(Provider), /*AllowEnablingAnalyzerAlphaCheckers=*/false,
+      /*EnableModuleHeadersParsing=*/false, /*ExperimentalCustomChecks=*/false);
+#else
+  return std::make_unique<clang::tidy::ClangTidyContext>(std::move(Provider));
+#endif
+}
+
+inline std::vector<std::string>
+enabledChecks(const clang::tidy::ClangTidyOptions &Options) {
+#if LLVM_VERSION_MAJOR >= 22
+  return clang::tidy::getCheckNames(Options, false, false);
+#else
+  return clang::tidy::getCheckNames(Options, false);
+#endif
+}
+
+inline clang::tidy::ClangTidyOptions::OptionMap
+checkOptions(const clang::tidy::ClangTidyOptions &Options) {
+#if LLVM_VERSION_MAJOR >= 22
+  return clang::tidy::getCheckOptions(Options, false, false);
+#else
+  return clang::tidy::getCheckOptions(Options, false);
+#endif
+}
+
+/// Names of every registered check.
+inline std::vector<std::string> allChecks() {
+  std::vector<std::string> Names;
+#if LLVM_VERSION_MAJOR >= 22
+  auto All = clang::tidy::getAllChecksAndOptions(false, false);
+  for (const auto &Entry : All.Checks)
+    Names.push_back(Entry.getKey().str());
+#else
+  auto All = clang::tidy::getAllChecksAndOptions(false);
+  for (const auto &Entry : All.Names)
+    Names.push_back(Entry.getKey().str());
+#endif
+  return Names;
+}
+
+} // namespace corolint::compat
+
+#endif // COROLINT_TOOL_CLI_TIDYCOMPAT_H
