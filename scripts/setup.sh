@@ -10,10 +10,16 @@ case "$major" in
   *) echo "setup: LLVM $major is not supported (use 19, 20, 21 or 22)" >&2; exit 2 ;;
 esac
 
+# The plugin's version guard is tested against the clang-tidy of the other
+# supported major, so that one comes too.
+other=22
+[ "$major" = 22 ] && other=19
+
 packages=(
+  "clang-tidy-$other"
   "clang-$major" "clang-tidy-$major" "clangd-$major" "clang-tools-$major"
   "libclang-$major-dev" "llvm-$major-dev" "llvm-$major-tools"
-  nlohmann-json3-dev libgrpc++-dev libprotobuf-dev libabsl-dev protobuf-compiler-grpc
+  nlohmann-json3-dev libgrpc++-dev libprotobuf-dev libabsl-dev 
   googletest libgtest-dev libgmock-dev libbenchmark-dev libasio-dev
   cmake ninja-build make python3 g++ git
 )

@@ -2,6 +2,7 @@
 # through the clang-tidy plugin and through the corolint CLI.
 import os
 import shutil
+import tempfile
 
 import lit.formats
 
@@ -37,6 +38,7 @@ config.environment["COROLINT_CLI"] = cli
 config.environment["COROLINT_CLANGXX"] = clangxx
 config.environment["COROLINT_AIO_INCLUDE"] = aio_include
 
+config.substitutions.append(("%expect_exit", "python3 " + os.path.join(src, "test", "tools", "expect_exit.py")))
 runner = "python3 " + os.path.join(src, "test", "tools", "check_corolint.py")
 config.substitutions.append(("%check_corolint", runner))
 config.substitutions.append(("%corolint-clangd", clangd))
@@ -56,3 +58,8 @@ if os.path.exists(os.path.join(other_bin, "clang-tidy")):
     config.available_features.add("other-clang-tidy")
 if shutil.which("clang-apply-replacements", path=config.llvm_bin_dir):
     config.available_features.add("clang-apply-replacements")
+
+# A directory outside the build tree (which has its own compile database),
+# for tests of what happens when no database is found.
+outside = tempfile.mkdtemp(prefix="corolint-lit-")
+config.substitutions.append(("%outside_tmp", outside))

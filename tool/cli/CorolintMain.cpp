@@ -29,7 +29,7 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <set>
+#include <iterator>
 
 #ifndef COROLINT_VERSION
 #define COROLINT_VERSION "unknown"
@@ -208,6 +208,29 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(std::string &Error
       std::move(OverrideOptions));
 }
 
+/// Drops the globs before the last "-*", which disables everything before
+/// it: defaults and configuration concatenate, and a dumped configuration
+/// must read back to the same text.
+std::string simplifyChecks(llvm::StringRef Value) {
+  llvm::SmallVector<llvm::StringRef, 8> Globs;
+  Value.split(Globs, ',', -1, /*KeepEmpty=*/false);
+  size_t Start = 0;
+  for (size_t I = 0; I < Globs.size(); ++I) {
+    Globs[I] = Globs[I].trim();
+    if (Globs[I] == "-*")
+      Start = I;
+  }
+  std::string Out;
+  for (size_t I = Start; I < Globs.size(); ++I) {
+    if (Globs[I].empty())
+      continue;
+    if (!Out.empty())
+      Out += ',';
+    Out += Globs[I].str();
+  }
+  return Out;
+}
+
 void printSuppressed(const ClangTidyStats &Stats) {
   if (Quiet || !Stats.errorsIgnored())
     return;
@@ -302,6 +325,7 @@ int main(int argc, const char **argv) {
   }
 
   if (DumpConfig) {
+    EffectiveOptions.Checks = simplifyChecks(EffectiveOptions.Checks.value_or(""));
     EffectiveOptions.CheckOptions = corolint::compat::checkOptions(EffectiveOptions);
     llvm::outs() << configurationAsText(ClangTidyOptions::getDefaults().merge(
                         EffectiveOptions, 0))
@@ -376,21 +400,28 @@ int main(int argc, const char **argv) {
       new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
   std::unique_ptr<ClangTidyContext> Context =
       corolint::compat::makeContext(std::move(Provider));
-  std::vector<ClangTidyError> Errors =
-      runClangTidy(*Context, *Compilations, Files, BaseFS,
-                   /*ApplyAnyFix=*/Fix || FixErrors);
-
+  // One run per translation unit, so that a TU that fails to compile is
+  // known by its name.
+  std::vector<ClangTidyError> Errors;
   unsigned CompileErrors = 0, Findings = 0;
-  std::set<std::string> BrokenFiles;
-  for (const ClangTidyError &Error : Errors) {
-    if (llvm::StringRef(Error.DiagnosticName).starts_with("clang-diagnostic-")) {
-      if (Error.DiagLevel == ClangTidyError::Error) {
-        ++CompileErrors;
-        BrokenFiles.insert(Error.Message.FilePath);
+  std::vector<std::string> BrokenFiles;
+  for (const std::string &File : Files) {
+    std::vector<ClangTidyError> FileErrors =
+        runClangTidy(*Context, *Compilations, {File}, BaseFS,
+                     /*ApplyAnyFix=*/Fix || FixErrors);
+    unsigned FileCompileErrors = 0;
+    for (const ClangTidyError &Error : FileErrors) {
+      if (llvm::StringRef(Error.DiagnosticName).starts_with("clang-diagnostic-")) {
+        if (Error.DiagLevel == ClangTidyError::Error)
+          ++FileCompileErrors;
+        continue;
       }
-      continue;
+      ++Findings;
     }
-    ++Findings;
+    if (FileCompileErrors)
+      BrokenFiles.push_back(File);
+    CompileErrors += FileCompileErrors;
+    std::move(FileErrors.begin(), FileErrors.end(), std::back_inserter(Errors));
   }
 
   FixBehaviour Behaviour = (Fix || FixErrors) ? FB_Fix : FB_NoFix;

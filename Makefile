@@ -1,0 +1,39 @@
+# The README's commands. Each one installs what is missing first.
+#   make run              analyse examples/, show findings and the fix
+#   make test             build and run every test (LLVM 19)
+#   make test LLVM=22     the same against LLVM 22
+#   make build            set up and build into build/llvm-$(LLVM)/
+LLVM ?= 19
+BUILD := build/llvm-$(LLVM)
+BUILD_TYPE ?= Release
+
+# LLVM 19 ships lit as a script only; later majors have lit-N.
+LIT := $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
+LIT_ARGS ?= -sv
+
+.PHONY: all setup configure build test run clean
+
+all: build
+
+setup:
+	@scripts/setup.sh $(LLVM)
+
+$(BUILD)/build.ninja: | setup
+	cmake -S . -B $(BUILD) -G Ninja \
+	  -DLLVM_DIR=/usr/lib/llvm-$(LLVM)/lib/cmake/llvm \
+	  -DCMAKE_CXX_COMPILER=clang++-$(LLVM) \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: setup $(BUILD)/build.ninja
+
+build: configure
+	@cmake --build $(BUILD)
+
+test: build
+	python3 $(LIT) $(LIT_ARGS) $(BUILD)/test $(BUILD)/test/unit
+
+run: build
+	@scripts/run-examples.sh $(LLVM)
+
+clean:
+	rm -rf build

@@ -1,0 +1,2 @@
+#include <coroutine>
+int main() { return undeclared_name; }
