@@ -7,8 +7,9 @@ LLVM ?= 19
 BUILD := build/llvm-$(LLVM)
 BUILD_TYPE ?= Release
 
-# LLVM 19 ships lit as a script only; later majors have lit-N.
-LIT := $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
+# LLVM 19 ships lit as a script only; later majors have bin/lit. Expanded
+# when the recipe runs, after setup has installed it.
+LIT = $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
 LIT_ARGS ?= -sv
 
 .PHONY: all setup configure build test run clean

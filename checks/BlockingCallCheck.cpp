@@ -203,9 +203,14 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
       Diag << FixItHint::CreateReplacement(
           CallRange, catalog::expandTemplate(
                          Template, ArgumentPrefix + *Arg + ArgumentSuffix));
-      if (!RuntimeHeader.empty())
-        Diag << Inserter.createIncludeInsertion(SM.getFileID(CallRange.getBegin()),
-                                                RuntimeHeader);
+      if (!RuntimeHeader.empty()) {
+        // The inserter takes <h> as written and adds the quotes of "h".
+        StringRef Header = RuntimeHeader;
+        if (Header.size() > 1 && Header.front() == '"' && Header.back() == '"')
+          Header = Header.drop_front().drop_back();
+        Diag << Inserter.createIncludeInsertion(
+            SM.getFileID(CallRange.getBegin()), Header);
+      }
     }
   }
   } // the warning is emitted here, before its notes
