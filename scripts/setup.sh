@@ -18,7 +18,7 @@ other=22
 packages=(
   "clang-tidy-$other"
   "clang-$major" "clang-tidy-$major" "clangd-$major" "clang-tools-$major"
-  "libclang-$major-dev" "llvm-$major-dev" "llvm-$major-tools"
+  "libclang-$major-dev" "llvm-$major-dev" "llvm-$major-tools" "libclang-rt-$major-dev"
   nlohmann-json3-dev libgrpc++-dev libprotobuf-dev libabsl-dev 
   googletest libgtest-dev libgmock-dev libbenchmark-dev libasio-dev
   cmake ninja-build make python3 g++ git

@@ -51,6 +51,7 @@ config.substitutions.append(("%other_clang_tidy", os.path.join(other_bin, "clang
 config.substitutions.append(("%clangxx", clangxx))
 config.substitutions.append(("%aio_include", aio_include))
 config.substitutions.append(("%src_root", src))
+config.substitutions.append(("%obj_root", obj))
 config.substitutions.append(("%llvm_major", major))
 config.substitutions.append(("%other_llvm_major", config.other_llvm_major))
 
