@@ -35,7 +35,9 @@ int hostClangMajor(const std::string &Full) {
   size_t Pos = Full.find("version ");
   if (Pos == std::string::npos)
     return -1;
-  return std::atoi(Full.c_str() + Pos + 8);
+  char *End = nullptr;
+  long Major = std::strtol(Full.c_str() + Pos + 8, &End, 10);
+  return End == Full.c_str() + Pos + 8 ? -1 : static_cast<int>(Major);
 }
 
 bool registerModule() {

@@ -6,16 +6,16 @@
 //===----------------------------------------------------------------------===//
 
 namespace clang::clangd {
-int clangdMain(int argc, char *argv[]);
+int clangdMain(int Argc, char *Argv[]);
 } // namespace clang::clangd
 
 namespace corolint {
 extern volatile int CoroModuleAnchorSource;
 } // namespace corolint
 
-int main(int argc, char *argv[]) {
+int main(int Argc, char *Argv[]) {
   // Reading the anchor keeps the module's registration in the link.
   if (corolint::CoroModuleAnchorSource != 0)
     return 2;
-  return clang::clangd::clangdMain(argc, argv);
+  return clang::clangd::clangdMain(Argc, Argv);
 }

@@ -127,7 +127,8 @@ void printVersion(llvm::raw_ostream &OS) {
 
 std::string absolutePath(llvm::StringRef Path) {
   llvm::SmallString<256> Abs(Path);
-  llvm::sys::fs::make_absolute(Abs);
+  if (llvm::sys::fs::make_absolute(Abs))
+    return Path.str(); // no working directory: keep the path as given
   llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
   return std::string(Abs);
 }
