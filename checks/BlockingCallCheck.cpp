@@ -214,10 +214,16 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
     }
   }
   } // the warning is emitted here, before its notes
-  if (Placement->InlineLambdaCall)
-    diag(Placement->InlineLambdaCall->getBeginLoc(),
+  if (const CallExpr *Invocation = Placement->InlineLambdaCall) {
+    // `[&] { ... }()` points at its closing parenthesis, `std::invoke(...)` at
+    // its name (clang's begin location of the former differs between majors).
+    SourceLocation Where = Invocation->getBeginLoc();
+    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(Invocation))
+      Where = Op->getRParenLoc();
+    diag(Where,
          "the lambda runs on the coroutine's thread: it is invoked here",
          DiagnosticIDs::Note);
+  }
 }
 
 } // namespace corolint

@@ -1,5 +1,6 @@
 # lit configuration of the corolint test suite. Every check test runs
 # through the clang-tidy plugin and through the corolint CLI.
+import hashlib
 import os
 import shutil
 import tempfile
@@ -62,5 +63,9 @@ if shutil.which("clang-apply-replacements", path=config.llvm_bin_dir):
 
 # A directory outside the build tree (which has its own compile database),
 # for tests of what happens when no database is found.
-outside = tempfile.mkdtemp(prefix="corolint-lit-")
+# One per build directory, reused by later runs.
+outside = os.path.join(
+    tempfile.gettempdir(),
+    "corolint-lit-%d-%s" % (os.getuid(), hashlib.sha1(obj.encode()).hexdigest()[:12]))
+os.makedirs(outside, exist_ok=True)
 config.substitutions.append(("%outside_tmp", outside))
