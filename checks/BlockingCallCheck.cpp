@@ -1,53 +1,268 @@
 //===- BlockingCallCheck.cpp - coro-blocking-call -------------------------===//
 
 #include "checks/BlockingCallCheck.h"
-#include "checks/catalog/BlockingApis.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 
+#include <functional>
+
 using namespace clang;
 using namespace clang::ast_matchers;
+using corolint::catalog::ApiKind;
+using corolint::catalog::BlockingApi;
+using corolint::catalog::Category;
+using corolint::catalog::Condition;
+using corolint::catalog::FixKind;
 
 namespace corolint {
 
 namespace {
 
-const catalog::RuntimeProfile &defaultProfile() {
-  return catalog::runtimeProfiles().front();
+AST_MATCHER(FunctionDecl, hasFunctionEffects) {
+  return !Node.getFunctionEffects().empty();
 }
 
-/// True if \p Call is a whole expression statement: its value is unused and
-/// nothing else is evaluated with it, so it can become a `co_await`.
-bool isStatementPosition(const CallExpr &Call, ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(Call);
-  for (unsigned Hops = 0; Hops < 4; ++Hops) {
+constexpr llvm::StringLiteral BlockingAnnotation = "corolint::blocking";
+constexpr llvm::StringLiteral NonBlockingAnnotation = "corolint::nonblocking";
+
+bool hasAnnotation(const Decl *D, llvm::StringRef Value) {
+  if (!D)
+    return false;
+  for (const auto *A : D->specific_attrs<AnnotateAttr>())
+    if (A->getAnnotation() == Value)
+      return true;
+  return false;
+}
+
+bool hasEffect(const FunctionDecl &FD, FunctionEffect::Kind Kind) {
+  for (const FunctionEffect &Effect : FD.getFunctionEffects().effects())
+    if (Effect.kind() == Kind)
+      return true;
+  return false;
+}
+
+/// The annotated class of a member function, if any.
+const CXXRecordDecl *classOf(const FunctionDecl &FD) {
+  if (const auto *MD = llvm::dyn_cast<CXXMethodDecl>(&FD))
+    return MD->getParent();
+  return nullptr;
+}
+
+bool isDeclaredNonBlocking(const FunctionDecl &FD) {
+  return hasAnnotation(&FD, NonBlockingAnnotation) ||
+         hasAnnotation(classOf(FD), NonBlockingAnnotation) ||
+         hasEffect(FD, FunctionEffect::Kind::NonBlocking);
+}
+
+bool isDeclaredBlocking(const FunctionDecl &FD) {
+  return hasAnnotation(&FD, BlockingAnnotation) ||
+         hasAnnotation(classOf(FD), BlockingAnnotation) ||
+         hasEffect(FD, FunctionEffect::Kind::Blocking);
+}
+
+const ValueDecl *referencedDecl(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
+    return Ref->getDecl();
+  if (const auto *Member = llvm::dyn_cast<MemberExpr>(E))
+    return Member->getMemberDecl();
+  return nullptr;
+}
+
+bool refersToOneOf(const Expr *E, std::initializer_list<llvm::StringRef> Names) {
+  const ValueDecl *D = referencedDecl(E);
+  if (!D || !llvm::isa<VarDecl>(D))
+    return false;
+  std::string Name = analysis::qualifiedName(*D);
+  return llvm::is_contained(Names, Name);
+}
+
+bool isStdin(const Expr *E) {
+  return refersToOneOf(E, {"std::cin", "std::wcin", "stdin"});
+}
+
+bool isStandardStream(const Expr *E) {
+  return refersToOneOf(E, {"std::cin", "std::wcin", "std::cout", "std::wcout",
+                           "std::cerr", "std::wcerr", "std::clog", "std::wclog",
+                           "stdin", "stdout", "stderr"});
+}
+
+const CXXRecordDecl *recordOf(QualType T) {
+  T = T.getNonReferenceType();
+  if (const auto *Ptr = T->getAs<PointerType>())
+    T = Ptr->getPointeeType();
+  return T->getAsCXXRecordDecl();
+}
+
+bool isFileStream(const Expr *E) {
+  if (!E)
+    return false;
+  const CXXRecordDecl *RD = recordOf(E->getType());
+  return analysis::isSameOrDerivedFrom(RD, "std::basic_ifstream") ||
+         analysis::isSameOrDerivedFrom(RD, "std::basic_ofstream") ||
+         analysis::isSameOrDerivedFrom(RD, "std::basic_fstream");
+}
+
+/// True if \p E is a duration written as a literal zero (`0s`,
+/// `std::chrono::seconds(0)`, `{}`): waiting that long is a poll.
+bool isZeroDuration(const Expr *E) {
+  if (const auto *Construct =
+          llvm::dyn_cast<CXXConstructExpr>(E->IgnoreImplicit()))
+    if (Construct->getNumArgs() == 0)
+      return true; // `{}`
+  bool SawZero = false;
+  bool SawOther = false;
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S || SawOther)
+      return;
+    if (const auto *Int = llvm::dyn_cast<IntegerLiteral>(S)) {
+      (Int->getValue() == 0 ? SawZero : SawOther) = true;
+      return;
+    }
+    if (const auto *Float = llvm::dyn_cast<FloatingLiteral>(S)) {
+      (Float->getValue().isZero() ? SawZero : SawOther) = true;
+      return;
+    }
+    // A variable, a parameter or a member: not a literal.
+    if (const ValueDecl *D = referencedDecl(llvm::dyn_cast<Expr>(S))) {
+      if (!llvm::isa<FunctionDecl, EnumConstantDecl>(D)) {
+        SawOther = true;
+        return;
+      }
+    }
+    for (const Stmt *Child : S->children())
+      Visit(Child);
+  };
+  Visit(E);
+  return SawZero && !SawOther;
+}
+
+bool mentions(const Stmt *S, const ValueDecl *D) {
+  if (!S)
+    return false;
+  if (const auto *E = llvm::dyn_cast<Expr>(S))
+    if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
+      if (Ref->getDecl() == D)
+        return true;
+  if (const auto *Member = llvm::dyn_cast<MemberExpr>(S))
+    if (Member->getMemberDecl() == D)
+      return true;
+  for (const Stmt *Child : S->children())
+    if (mentions(Child, D))
+      return true;
+  return false;
+}
+
+/// True if the coroutine awaits something that names \p Fd (a readiness
+/// wait such as `co_await loop.readable(fd)`): the fd is then non-blocking
+/// and reading it does not stall.
+bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
+  if (!S)
+    return false;
+  if (const auto *Await = llvm::dyn_cast<CoawaitExpr>(S))
+    if (!Await->isImplicit() && mentions(Await->getOperand(), Fd))
+      return true;
+  if (const auto *Await = llvm::dyn_cast<DependentCoawaitExpr>(S))
+    if (mentions(Await->getOperand(), Fd))
+      return true;
+  for (const Stmt *Child : S->children())
+    if (isAwaitedIn(Child, Fd))
+      return true;
+  return false;
+}
+
+bool containsSuspension(const Stmt *S) {
+  if (!S)
+    return false;
+  if (llvm::isa<CoroutineSuspendExpr, DependentCoawaitExpr>(S))
+    return true;
+  if (llvm::isa<LambdaExpr>(S))
+    return false;
+  for (const Stmt *Child : S->children())
+    if (containsSuspension(Child))
+      return true;
+  return false;
+}
+
+/// The nearest parent of \p E that is not an implicit node.
+const Stmt *explicitParent(const Expr &E, ASTContext &Ctx, const Stmt **Child) {
+  DynTypedNode Node = DynTypedNode::create(E);
+  *Child = &E;
+  for (unsigned Hops = 0; Hops < 8; ++Hops) {
     auto Parents = Ctx.getParents(Node);
     if (Parents.empty())
-      return false;
+      return nullptr;
     const auto *PS = Parents[0].get<Stmt>();
     if (!PS)
-      return false;
-    if (llvm::isa<ExprWithCleanups, ImplicitCastExpr>(PS)) {
+      return nullptr;
+    if (llvm::isa<ImplicitCastExpr, MaterializeTemporaryExpr,
+                  CXXBindTemporaryExpr, ExprWithCleanups>(PS)) {
+      *Child = PS;
       Node = Parents[0];
       continue;
     }
-    if (llvm::isa<CompoundStmt, CaseStmt, DefaultStmt, LabelStmt>(PS))
-      return true;
-    if (const auto *If = llvm::dyn_cast<IfStmt>(PS))
-      return If->getThen() == Node.get<Stmt>() || If->getElse() == Node.get<Stmt>();
-    if (const auto *While = llvm::dyn_cast<WhileStmt>(PS))
-      return While->getBody() == Node.get<Stmt>();
-    if (const auto *For = llvm::dyn_cast<ForStmt>(PS))
-      return For->getBody() == Node.get<Stmt>();
-    if (const auto *Range = llvm::dyn_cast<CXXForRangeStmt>(PS))
-      return Range->getBody() == Node.get<Stmt>();
-    if (const auto *Do = llvm::dyn_cast<DoStmt>(PS))
-      return Do->getBody() == Node.get<Stmt>();
-    return false;
+    return PS;
   }
+  return nullptr;
+}
+
+/// True if \p Call is a whole expression statement: its value is unused, so
+/// it can become a `co_await` of a runtime call that returns nothing.
+bool isStatementPosition(const Expr &Call, ASTContext &Ctx) {
+  const Stmt *Child = nullptr;
+  const Stmt *PS = explicitParent(Call, Ctx, &Child);
+  if (!PS)
+    return false;
+  if (llvm::isa<CompoundStmt, CaseStmt, DefaultStmt, LabelStmt>(PS))
+    return true;
+  if (const auto *If = llvm::dyn_cast<IfStmt>(PS))
+    return If->getThen() == Child || If->getElse() == Child;
+  if (const auto *While = llvm::dyn_cast<WhileStmt>(PS))
+    return While->getBody() == Child;
+  if (const auto *For = llvm::dyn_cast<ForStmt>(PS))
+    return For->getBody() == Child;
+  if (const auto *Range = llvm::dyn_cast<CXXForRangeStmt>(PS))
+    return Range->getBody() == Child;
+  if (const auto *Do = llvm::dyn_cast<DoStmt>(PS))
+    return Do->getBody() == Child;
+  return false;
+}
+
+/// True if `co_await X` in place of \p Call needs parentheses: a postfix
+/// operator applies to the call's result (`f().size()`, `f()[0]`, `f()++`).
+bool needsParentheses(const Expr &Call, ASTContext &Ctx) {
+  const Stmt *Child = nullptr;
+  const Stmt *PS = explicitParent(Call, Ctx, &Child);
+  if (!PS)
+    return false;
+  if (llvm::isa<MemberExpr, ArraySubscriptExpr, CXXDependentScopeMemberExpr>(PS))
+    return true;
+  if (const auto *Unary = llvm::dyn_cast<UnaryOperator>(PS))
+    return Unary->isPostfix();
+  if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(PS)) {
+    if (Op->getNumArgs() == 0 || Op->getArg(0) != Child)
+      return false;
+    switch (Op->getOperator()) {
+    case OO_Subscript:
+    case OO_Call:
+    case OO_Arrow:
+      return true;
+    case OO_PlusPlus:
+    case OO_MinusMinus:
+      return Op->getNumArgs() == 2; // the postfix form
+    default:
+      return false;
+    }
+  }
+  if (const auto *Outer = llvm::dyn_cast<CallExpr>(PS))
+    return Outer->getCallee() == Child;
   return false;
 }
 
@@ -70,7 +285,7 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
                                      tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
       RuntimeName(Options.getLocalOrGlobal("Runtime", "aio").str()),
-      Profile(defaultProfile()),
+      Profile(catalog::runtimeProfiles().front()),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         tidy::utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {
@@ -84,10 +299,12 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
   }
   SleepForTemplate = Options.get("SleepForTemplate", Profile.SleepFor).str();
   SleepUntilTemplate = Options.get("SleepUntilTemplate", Profile.SleepUntil).str();
+  OffloadTemplate = Options.get("OffloadTemplate", Profile.Offload).str();
   RuntimeHeader = Options.get("RuntimeHeader", Profile.Header).str();
   for (auto [OptionName, Value] :
        {std::pair<StringRef, std::string *>{"SleepForTemplate", &SleepForTemplate},
-        {"SleepUntilTemplate", &SleepUntilTemplate}}) {
+        {"SleepUntilTemplate", &SleepUntilTemplate},
+        {"OffloadTemplate", &OffloadTemplate}}) {
     if (!Value->empty() && StringRef(*Value).find("{0}") == StringRef::npos) {
       configurationDiag("option '%0' must contain '{0}' where the argument "
                         "goes; the template '%1' is ignored")
@@ -95,17 +312,96 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
       Value->clear();
     }
   }
+
+  // Categories.
+  std::string DefaultCategories;
+  for (unsigned I = 0; I <= static_cast<unsigned>(Category::User); ++I) {
+    auto Cat = static_cast<Category>(I);
+    if (!catalog::enabledByDefault(Cat))
+      continue;
+    if (!DefaultCategories.empty())
+      DefaultCategories += ';';
+    DefaultCategories += catalog::categoryName(Cat).str();
+  }
+  EnabledCategoriesOption =
+      Options.get("EnabledCategories", DefaultCategories).str();
+  for (const std::string &Name : analysis::splitList(EnabledCategoriesOption)) {
+    if (std::optional<Category> Cat = catalog::parseCategory(Name))
+      EnabledCategories.insert(static_cast<unsigned>(*Cat));
+    else
+      configurationDiag("unknown category '%0' in option 'EnabledCategories'; "
+                        "expected %1")
+          << Name << catalog::categoryNames();
+  }
+
+  // The catalog, indexed.
+  for (const BlockingApi &Entry : catalog::blockingApis()) {
+    switch (Entry.Kind) {
+    case ApiKind::Function:
+      Functions[catalog::plainName(Entry.Name)].push_back(&Entry);
+      break;
+    case ApiKind::Method:
+      Methods[Entry.Name].push_back(&Entry);
+      break;
+    case ApiKind::Constructor:
+      Constructors[Entry.Class].push_back(&Entry);
+      break;
+    }
+  }
+
+  // User entries: `name` or `name=category`.
+  BlockingFunctions = analysis::splitList(Options.get("BlockingFunctions", ""));
+  for (const std::string &Item : BlockingFunctions) {
+    auto [Name, CategoryName] = StringRef(Item).split('=');
+    Name = Name.trim();
+    CategoryName = CategoryName.trim();
+    Category Cat = Category::User;
+    if (!CategoryName.empty()) {
+      if (std::optional<Category> Parsed = catalog::parseCategory(CategoryName)) {
+        Cat = *Parsed;
+      } else {
+        configurationDiag("unknown category '%0' for '%1' in option "
+                          "'BlockingFunctions'; expected %2")
+            << CategoryName << Name << catalog::categoryNames();
+        continue;
+      }
+    }
+    FixKind Fix = Cat == Category::SyncWait ? FixKind::None : FixKind::Offload;
+    UserNames.push_back(Name.str());
+    StringRef Stored = UserNames.back();
+    UserEntries.push_back(
+        BlockingApi{ApiKind::Function, Stored, "", Cat, Fix, Condition::None, 0});
+    Functions[catalog::plainName(Stored)].push_back(&UserEntries.back());
+  }
+  AllowedFunctions = analysis::splitList(Options.get("AllowedFunctions", ""));
+
   ContextOptions.SyncGenerators = analysis::splitList(
       Options.get("SyncGenerators", analysis::defaultSyncGenerators()));
+  ContextOptions.OffloadFunctions = analysis::splitList(
+      Options.get("OffloadFunctions", analysis::defaultOffloadFunctions()));
+  ContextOptions.InlineFunctions = analysis::splitList(
+      Options.get("InlineFunctions", analysis::defaultInlineFunctions()));
+  ContextOptions.AsyncContextFunctions =
+      analysis::splitList(Options.get("AsyncContextFunctions", ""));
 }
 
 void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "Runtime", RuntimeName);
   Options.store(Opts, "SleepForTemplate", SleepForTemplate);
   Options.store(Opts, "SleepUntilTemplate", SleepUntilTemplate);
+  Options.store(Opts, "OffloadTemplate", OffloadTemplate);
   Options.store(Opts, "RuntimeHeader", RuntimeHeader);
+  Options.store(Opts, "EnabledCategories", EnabledCategoriesOption);
+  Options.store(Opts, "BlockingFunctions", analysis::joinList(BlockingFunctions));
+  Options.store(Opts, "AllowedFunctions", analysis::joinList(AllowedFunctions));
   Options.store(Opts, "SyncGenerators",
                 analysis::joinList(ContextOptions.SyncGenerators));
+  Options.store(Opts, "OffloadFunctions",
+                analysis::joinList(ContextOptions.OffloadFunctions));
+  Options.store(Opts, "InlineFunctions",
+                analysis::joinList(ContextOptions.InlineFunctions));
+  Options.store(Opts, "AsyncContextFunctions",
+                analysis::joinList(ContextOptions.AsyncContextFunctions));
   Options.store(Opts, "IncludeStyle", Inserter.getStyle());
 }
 
@@ -116,112 +412,368 @@ void BlockingCallCheck::registerPPCallbacks(const SourceManager &SM,
 }
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
-  std::vector<StringRef> Names;
-  for (const catalog::BlockingApi &Api : catalog::blockingApis())
-    Names.push_back(Api.QualifiedName);
-  auto BlockingCallee = functionDecl(hasAnyName(Names)).bind("callee");
-  Finder->addMatcher(callExpr(callee(BlockingCallee),
-                              unless(isExpansionInSystemHeader()))
-                         .bind("call"),
-                     this);
+  std::vector<StringRef> FunctionNames, MethodNames, ClassNames;
+  for (const BlockingApi &Entry : catalog::blockingApis()) {
+    if (Entry.Kind == ApiKind::Function)
+      FunctionNames.push_back(Entry.Name);
+    else if (Entry.Kind == ApiKind::Method)
+      MethodNames.push_back(Entry.Name);
+    else
+      ClassNames.push_back(Entry.Class);
+  }
+  for (const BlockingApi &Entry : UserEntries)
+    FunctionNames.push_back(Entry.Name);
+
+  auto Callee =
+      functionDecl(anyOf(hasAnyName(FunctionNames),
+                         cxxMethodDecl(hasAnyName(MethodNames)),
+                         hasAttr(attr::Annotate),
+                         cxxMethodDecl(ofClass(hasAttr(attr::Annotate))),
+                         hasFunctionEffects()))
+          .bind("callee");
+  Finder->addMatcher(
+      callExpr(callee(Callee), unless(isExpansionInSystemHeader())).bind("call"),
+      this);
+  Finder->addMatcher(
+      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(
+                                          ofClass(hasAnyName(ClassNames)))
+                                          .bind("callee")),
+                       unless(isExpansionInSystemHeader()))
+          .bind("call"),
+      this);
+}
+
+bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Call,
+                                       const analysis::AsyncPlacement &Where) const {
+  const Expr *Subject = nullptr;
+  if (Entry.Kind == ApiKind::Method) {
+    if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(&Call))
+      Subject = Member->getImplicitObjectArgument();
+    else if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(&Call))
+      Subject = Op->getNumArgs() > 0 ? Op->getArg(0) : nullptr;
+  } else if (const auto *C = llvm::dyn_cast<CallExpr>(&Call)) {
+    if (Entry.SubjectArg < C->getNumArgs())
+      Subject = C->getArg(Entry.SubjectArg);
+  }
+
+  switch (Entry.Cond) {
+  case Condition::None:
+    return true;
+  case Condition::SubjectIsStdin:
+    return isStdin(Subject);
+  case Condition::SubjectNotStdStream:
+    return Subject && !isStandardStream(Subject);
+  case Condition::SubjectIsFileStream:
+    return isFileStream(Subject);
+  case Condition::NotFileStatus: {
+    const CXXRecordDecl *RD = Subject ? recordOf(Subject->getType()) : nullptr;
+    return !RD || analysis::qualifiedName(*RD) != "std::filesystem::file_status";
+  }
+  case Condition::NonZeroTimeout: {
+    // The timeout is the argument of type std::chrono::duration.
+    const auto *C = llvm::dyn_cast<CallExpr>(&Call);
+    if (!C)
+      return true;
+    for (const Expr *Arg : C->arguments()) {
+      const CXXRecordDecl *RD = recordOf(Arg->getType());
+      if (RD && analysis::qualifiedName(*RD) == "std::chrono::duration")
+        return !isZeroDuration(Arg);
+    }
+    return true;
+  }
+  case Condition::HasArguments: {
+    const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(&Call);
+    if (!Construct)
+      return true;
+    return llvm::any_of(Construct->arguments(), [](const Expr *Arg) {
+      return !llvm::isa<CXXDefaultArgExpr>(Arg);
+    });
+  }
+  case Condition::FdNotAwaited: {
+    const ValueDecl *Fd = referencedDecl(Subject);
+    if (!Fd || !Where.Coroutine)
+      return true;
+    const auto *Body =
+        llvm::dyn_cast_or_null<CoroutineBodyStmt>(Where.Coroutine->getBody());
+    return !isAwaitedIn(Body ? Body->getBody() : Where.Coroutine->getBody(), Fd);
+  }
+  }
+  return true;
+}
+
+std::optional<BlockingCallCheck::Api>
+BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
+                            const analysis::AsyncPlacement &Where,
+                            ASTContext &Ctx) const {
+  if (isDeclaredNonBlocking(Callee))
+    return std::nullopt;
+  for (const std::string &Allowed : AllowedFunctions)
+    if (analysis::nameMatches(Callee, Allowed))
+      return std::nullopt;
+
+  std::vector<const BlockingApi *> Candidates;
+  if (const auto *Ctor = llvm::dyn_cast<CXXConstructorDecl>(&Callee)) {
+    auto It = Constructors.find(analysis::qualifiedName(*Ctor->getParent()));
+    if (It != Constructors.end())
+      Candidates = It->second;
+  } else {
+    auto It = Functions.find(analysis::qualifiedName(Callee));
+    if (It != Functions.end())
+      Candidates = It->second;
+    if (Callee.getDeclName().isIdentifier()) {
+      auto Unqualified = Functions.find(Callee.getName());
+      if (Unqualified != Functions.end() && Unqualified != It)
+        for (const BlockingApi *Entry : Unqualified->second)
+          if (!Entry->Name.contains("::"))
+            Candidates.push_back(Entry); // a user entry without a scope
+    }
+    if (const auto *MD = llvm::dyn_cast<CXXMethodDecl>(&Callee)) {
+      const CXXRecordDecl *Object = MD->getParent();
+      if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(&Call))
+        Object = recordOf(Member->getImplicitObjectArgument()->getType());
+      else if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(&Call))
+        Object = recordOf(Op->getArg(0)->getType());
+      auto Named = Methods.find(MD->getNameAsString());
+      if (Named != Methods.end())
+        for (const BlockingApi *Entry : Named->second)
+          if (analysis::isSameOrDerivedFrom(Object, Entry->Class) ||
+              analysis::isSameOrDerivedFrom(MD->getParent(), Entry->Class))
+            Candidates.push_back(Entry);
+    }
+  }
+
+  // A C entry (`::poll`) is the C library's function, not a function of
+  // the same name that the program defines.
+  bool IsCFunction = Callee.isExternC() ||
+                     Ctx.getSourceManager().isInSystemHeader(Callee.getLocation());
+  for (const BlockingApi *Entry : Candidates) {
+    if (!EnabledCategories.contains(static_cast<unsigned>(Entry->Cat)))
+      continue;
+    if (Entry->Kind == ApiKind::Function && Entry->Name.starts_with("::") &&
+        !IsCFunction)
+      continue;
+    if (!conditionHolds(*Entry, Call, Where))
+      continue;
+    Api A;
+    A.Entry = Entry;
+    A.Cat = Entry->Cat;
+    A.Fix = Entry->Fix;
+    switch (Entry->Kind) {
+    case ApiKind::Function:
+      A.DisplayName = catalog::plainName(Entry->Name).str();
+      break;
+    case ApiKind::Method:
+      A.DisplayName = (Entry->Class + "::" + Entry->Name).str();
+      break;
+    case ApiKind::Constructor:
+      A.DisplayName = Entry->Class.str();
+      break;
+    }
+    return A;
+  }
+
+  if (isDeclaredBlocking(Callee) &&
+      EnabledCategories.contains(static_cast<unsigned>(Category::Annotated))) {
+    Api A;
+    A.Cat = Category::Annotated;
+    A.Fix = llvm::isa<CXXConstructorDecl>(Callee) ? FixKind::None
+                                                  : FixKind::Offload;
+    A.DisplayName = analysis::qualifiedName(Callee);
+    return A;
+  }
+  return std::nullopt;
+}
+
+std::string BlockingCallCheck::hintFor(const Api &A) const {
+  auto Use = [](StringRef Template) {
+    return "use '" + catalog::templateHint(Template) + "'";
+  };
+  auto SleepAdvice = [&](StringRef Template) {
+    if (!Template.empty())
+      return Use(Template);
+    if (!SleepForTemplate.empty())
+      return Use(SleepForTemplate);
+    return Profile.SleepHint.str();
+  };
+  auto OffloadAdvice = [&] {
+    if (!OffloadTemplate.empty())
+      return "offload it with '" + catalog::templateHint(OffloadTemplate) + "'";
+    return Profile.OffloadHint.str();
+  };
+  switch (A.Fix) {
+  case FixKind::SleepFor:
+  case FixKind::SleepSeconds:
+  case FixKind::SleepMicroseconds:
+    return SleepAdvice(SleepForTemplate);
+  case FixKind::SleepUntil:
+    return SleepAdvice(SleepUntilTemplate);
+  case FixKind::Offload:
+  case FixKind::OffloadOnNote:
+    return OffloadAdvice();
+  case FixKind::AwaitArgument:
+    return "co_await the work instead";
+  case FixKind::None:
+    break;
+  }
+  switch (A.Cat) {
+  case Category::Sleep:
+    return SleepAdvice(SleepForTemplate);
+  case Category::ThreadWait:
+    return "wait on an asynchronous event of the runtime instead";
+  case Category::Lock:
+    return "use an asynchronous mutex, or keep waits out of the critical "
+           "section";
+  case Category::SyncWait:
+    return "co_await the work instead";
+  default:
+    return OffloadAdvice();
+  }
+}
+
+std::optional<FixItHint>
+BlockingCallCheck::includeFor(SourceLocation Loc, const SourceManager &SM) {
+  if (RuntimeHeader.empty())
+    return std::nullopt;
+  // The inserter takes <h> as written and adds the quotes of "h".
+  StringRef Header = RuntimeHeader;
+  if (Header.size() > 1 && Header.front() == '"' && Header.back() == '"')
+    Header = Header.drop_front().drop_back();
+  return Inserter.createIncludeInsertion(SM.getFileID(Loc), Header);
 }
 
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call");
+  const auto *Call = Result.Nodes.getNodeAs<Expr>("call");
   const auto *Callee = Result.Nodes.getNodeAs<FunctionDecl>("callee");
+  if (!Call || !Callee)
+    return;
   ASTContext &Ctx = *Result.Context;
-  const SourceManager &SM = *Result.SourceManager;
 
   SourceLocation Loc = Call->getBeginLoc();
-  if (Loc.isInvalid() || !Reported.insert(Loc.getRawEncoding()).second)
+  if (Loc.isInvalid() || Reported.contains(Loc.getRawEncoding()))
     return;
 
-  std::optional<analysis::AsyncPlacement> Placement =
+  std::optional<analysis::AsyncPlacement> Where =
       analysis::findAsyncPlacement(*Call, Ctx, ContextOptions);
-  if (!Placement || Placement->IsAwaitedOperand) {
-    Reported.erase(Loc.getRawEncoding()); // another instantiation may qualify
+  if (!Where || Where->IsAwaitedOperand)
     return;
-  }
-
-  const catalog::BlockingApi *Api =
-      catalog::findBlockingApi(Callee->getQualifiedNameAsString());
-  if (!Api)
+  std::optional<Api> A = classify(*Call, *Callee, *Where, Ctx);
+  if (!A)
     return;
+  Reported.insert(Loc.getRawEncoding());
+  diagnose(*Call, *A, *Where, Result);
+}
 
-  StringRef Template;
-  std::string ArgumentPrefix, ArgumentSuffix;
-  switch (Api->Fix) {
-  case catalog::FixKind::SleepFor:
-    Template = SleepForTemplate;
-    break;
-  case catalog::FixKind::SleepUntil:
-    Template = SleepUntilTemplate;
-    break;
-  case catalog::FixKind::SleepSeconds:
-    Template = SleepForTemplate;
-    ArgumentPrefix = "std::chrono::seconds(";
-    ArgumentSuffix = ")";
-    break;
-  case catalog::FixKind::SleepMicroseconds:
-    Template = SleepForTemplate;
-    ArgumentPrefix = "std::chrono::microseconds(";
-    ArgumentSuffix = ")";
-    break;
-  case catalog::FixKind::None:
-    break;
-  }
-  // The sleep of the runtime, for the message even when no rewrite applies.
-  std::string Hint;
-  if (!Template.empty())
-    Hint = catalog::templateHint(Template);
-  else if (!SleepForTemplate.empty())
-    Hint = catalog::templateHint(SleepForTemplate);
-  else
-    Hint = Profile.SleepHint.str();
+void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
+                                 const analysis::AsyncPlacement &Where,
+                                 const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const SourceManager &SM = *Result.SourceManager;
+  const LangOptions &LO = Ctx.getLangOpts();
+  const auto *AsCall = llvm::dyn_cast<CallExpr>(&Call);
 
-  std::string ApiName = Callee->getQualifiedNameAsString();
-  {
-  auto Diag = diag(Loc, "blocking call to '%0' in %1 stalls the event loop; "
-                        "use '%2'")
-              << ApiName << analysis::coroutineName(*Placement) << Hint;
+  // A rewrite needs the coroutine's own body (co_await is ill-formed in a
+  // handler and in a lambda that is not a coroutine) and no macro.
+  CharSourceRange CallRange = Lexer::makeFileCharRange(
+      CharSourceRange::getTokenRange(Call.getSourceRange()), SM, LO);
+  bool CanRewrite = !Where.InHandler && !Where.InlineLambdaCall &&
+                    Call.getBeginLoc().isFileID() && Call.getEndLoc().isFileID() &&
+                    CallRange.isValid() && AsCall;
 
-  // The rewrite needs a statement position in the coroutine's own body
-  // (co_await is ill-formed in a handler and in a non-coroutine lambda), one
-  // argument, and no macro in the way.
-  bool CanRewrite = !Template.empty() && !Placement->InHandler &&
-                    !Placement->InlineLambdaCall && Call->getNumArgs() == 1 &&
-                    Call->getBeginLoc().isFileID() &&
-                    Call->getEndLoc().isFileID() &&
-                    isStatementPosition(*Call, Ctx);
+  std::string Replacement;
+  bool NeedsHeader = false;
   if (CanRewrite) {
-    const LangOptions &LO = Ctx.getLangOpts();
-    std::optional<std::string> Arg =
-        sourceText(Call->getArg(0)->getSourceRange(), SM, LO);
-    CharSourceRange CallRange = Lexer::makeFileCharRange(
-        CharSourceRange::getTokenRange(Call->getSourceRange()), SM, LO);
-    if (Arg && CallRange.isValid()) {
-      Diag << FixItHint::CreateReplacement(
-          CallRange, catalog::expandTemplate(
-                         Template, ArgumentPrefix + *Arg + ArgumentSuffix));
-      if (!RuntimeHeader.empty()) {
-        // The inserter takes <h> as written and adds the quotes of "h".
-        StringRef Header = RuntimeHeader;
-        if (Header.size() > 1 && Header.front() == '"' && Header.back() == '"')
-          Header = Header.drop_front().drop_back();
-        Diag << Inserter.createIncludeInsertion(
-            SM.getFileID(CallRange.getBegin()), Header);
-      }
+    StringRef Template;
+    std::string Prefix, Suffix;
+    switch (A.Fix) {
+    case FixKind::SleepFor:
+      Template = SleepForTemplate;
+      break;
+    case FixKind::SleepUntil:
+      Template = SleepUntilTemplate;
+      break;
+    case FixKind::SleepSeconds:
+      Template = SleepForTemplate;
+      Prefix = "std::chrono::seconds(";
+      Suffix = ")";
+      break;
+    case FixKind::SleepMicroseconds:
+      Template = SleepForTemplate;
+      Prefix = "std::chrono::microseconds(";
+      Suffix = ")";
+      break;
+    default:
+      break;
     }
+    if (!Template.empty()) {
+      // The runtime's sleep returns nothing: only a statement of its own.
+      if (AsCall->getNumArgs() == 1 && isStatementPosition(Call, Ctx))
+        if (std::optional<std::string> Arg =
+                sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO)) {
+          Replacement =
+              catalog::expandTemplate(Template, Prefix + *Arg + Suffix);
+          NeedsHeader = true;
+        }
+    } else if ((A.Fix == FixKind::Offload || A.Fix == FixKind::OffloadOnNote) &&
+               !OffloadTemplate.empty() && !containsSuspension(&Call)) {
+      if (std::optional<std::string> Text = sourceText(Call.getSourceRange(), SM, LO)) {
+        // A reference result stays a reference (std::getline returns the
+        // stream); a value or void is returned as is.
+        std::string Lambda = Call.isGLValue()
+                                 ? "[&]() -> decltype(auto) { return " + *Text + "; }"
+                                 : "[&] { return " + *Text + "; }";
+        Replacement = catalog::expandTemplate(OffloadTemplate, Lambda);
+        NeedsHeader = true;
+      }
+    } else if (A.Fix == FixKind::AwaitArgument && AsCall->getNumArgs() >= 1) {
+      if (std::optional<std::string> Arg =
+              sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO))
+        Replacement = "co_await " + *Arg;
+    }
+    if (!Replacement.empty() && needsParentheses(Call, Ctx))
+      Replacement = "(" + Replacement + ")";
   }
+
+  std::string Coroutine = analysis::coroutineName(Where);
+  std::string Hint = hintFor(A);
+  StringRef Description = catalog::categoryDescription(A.Cat);
+  bool FixOnNote = A.Fix == FixKind::OffloadOnNote;
+  {
+    auto Diag =
+        A.Cat == Category::SyncWait
+            ? diag(Call.getBeginLoc(), "call to '%0' in %1 waits "
+                                       "synchronously for asynchronous work "
+                                       "and deadlocks the event loop; %2")
+            : Description.empty()
+                  ? diag(Call.getBeginLoc(), "blocking call to '%0' in %1 "
+                                             "stalls the event loop; %2")
+                  : diag(Call.getBeginLoc(), "blocking call to '%0' (%3) in %1 "
+                                             "stalls the event loop; %2");
+    Diag << A.DisplayName << Coroutine << Hint;
+    if (!Description.empty() && A.Cat != Category::SyncWait)
+      Diag << Description;
+    if (!Replacement.empty() && !FixOnNote) {
+      Diag << FixItHint::CreateReplacement(CallRange, Replacement);
+      if (NeedsHeader)
+        Diag << includeFor(CallRange.getBegin(), SM);
+    }
   } // the warning is emitted here, before its notes
-  if (const CallExpr *Invocation = Placement->InlineLambdaCall) {
-    // `[&] { ... }()` points at its closing parenthesis, `std::invoke(...)` at
-    // its name (clang's begin location of the former differs between majors).
-    SourceLocation Where = Invocation->getBeginLoc();
+
+  if (!Replacement.empty() && FixOnNote) {
+    auto Note = diag(Call.getBeginLoc(),
+                     "offload the call if nothing reads errno after it: "
+                     "errno is then set on the worker thread",
+                     DiagnosticIDs::Note);
+    Note << FixItHint::CreateReplacement(CallRange, Replacement);
+    Note << includeFor(CallRange.getBegin(), SM);
+  }
+  if (const Expr *Invocation = Where.InlineLambdaCall) {
+    // `[&] { ... }()` points at its closing parenthesis, `std::invoke(...)`
+    // at its name (clang's begin location of the former differs between
+    // majors).
+    SourceLocation At = Invocation->getBeginLoc();
     if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(Invocation))
-      Where = Op->getRParenLoc();
-    diag(Where,
-         "the lambda runs on the coroutine's thread: it is invoked here",
+      At = Op->getRParenLoc();
+    diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
          DiagnosticIDs::Note);
   }
 }

@@ -4,16 +4,20 @@
 #define COROLINT_CHECKS_BLOCKINGCALLCHECK_H
 
 #include "checks/analysis/AsyncContext.h"
+#include "checks/catalog/BlockingApis.h"
 #include "checks/catalog/RuntimeProfiles.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/utils/IncludeInserter.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <deque>
 
 namespace corolint {
 
 /// Finds calls that block the thread inside async coroutine bodies and
-/// rewrites them into the runtime's awaitable equivalent.
+/// rewrites them into the runtime's awaitable equivalent or an offload.
 ///
 /// Documentation: docs/checks/coro-blocking-call.md
 class BlockingCallCheck : public clang::tidy::ClangTidyCheck {
@@ -34,13 +38,50 @@ public:
   void onStartOfTranslationUnit() override { Reported.clear(); }
 
 private:
+  /// A catalog entry, or one made from an option or an annotation, with the
+  /// name diagnostics print.
+  struct Api {
+    const catalog::BlockingApi *Entry = nullptr;
+    catalog::Category Cat = catalog::Category::User;
+    catalog::FixKind Fix = catalog::FixKind::Offload;
+    std::string DisplayName;
+  };
+
+  std::optional<Api> classify(const clang::Expr &Call,
+                              const clang::FunctionDecl &Callee,
+                              const analysis::AsyncPlacement &Where,
+                              clang::ASTContext &Ctx) const;
+  bool conditionHolds(const catalog::BlockingApi &Entry, const clang::Expr &Call,
+                      const analysis::AsyncPlacement &Where) const;
+  std::string hintFor(const Api &A) const;
+  void diagnose(const clang::Expr &Call, const Api &A,
+                const analysis::AsyncPlacement &Where,
+                const clang::ast_matchers::MatchFinder::MatchResult &Result);
+  std::optional<clang::FixItHint> includeFor(clang::SourceLocation Loc,
+                                             const clang::SourceManager &SM);
+
   std::string RuntimeName;
   catalog::RuntimeProfile Profile;
   std::string SleepForTemplate;
   std::string SleepUntilTemplate;
+  std::string OffloadTemplate;
   std::string RuntimeHeader;
+  std::vector<std::string> BlockingFunctions;
+  std::vector<std::string> AllowedFunctions;
+  std::string EnabledCategoriesOption;
+  llvm::DenseSet<unsigned> EnabledCategories;
   analysis::AsyncContextOptions ContextOptions;
   clang::tidy::utils::IncludeInserter Inserter;
+
+  /// Catalog lookups: free functions by qualified name, member functions by
+  /// their name, constructors by class.
+  llvm::StringMap<std::vector<const catalog::BlockingApi *>> Functions;
+  llvm::StringMap<std::vector<const catalog::BlockingApi *>> Methods;
+  llvm::StringMap<std::vector<const catalog::BlockingApi *>> Constructors;
+  /// Entries made from BlockingFunctions (stable addresses).
+  std::deque<catalog::BlockingApi> UserEntries;
+  std::deque<std::string> UserNames;
+
   /// Calls already reported in this TU: a template's instantiations share
   /// the pattern's locations and must be reported once.
   llvm::DenseSet<unsigned> Reported;

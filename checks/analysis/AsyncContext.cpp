@@ -16,6 +16,69 @@ llvm::StringRef defaultSyncGenerators() {
          "coro::generator;folly::coro::Generator";
 }
 
+llvm::StringRef defaultOffloadFunctions() {
+  return "aio::to_thread;aio::run_in_executor;std::thread;std::jthread;"
+         "std::async;asio::post;asio::dispatch;asio::defer;boost::asio::post;"
+         "boost::asio::dispatch;boost::asio::defer;folly::via;submit;execute;"
+         "schedule;enqueue";
+}
+
+llvm::StringRef defaultInlineFunctions() {
+  return "std::invoke;std::invoke_r;std::apply;std::call_once;std::for_each;"
+         "std::for_each_n;std::transform;std::generate;std::generate_n;"
+         "std::all_of;std::any_of;std::none_of;std::find_if;std::find_if_not;"
+         "std::count_if;std::accumulate;std::reduce;std::sort;"
+         "std::stable_sort;std::remove_if";
+}
+
+std::string qualifiedName(const NamedDecl &D) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Parts.push_back(D.getName());
+  for (const DeclContext *DC = D.getDeclContext(); DC; DC = DC->getParent()) {
+    if (const auto *NS = llvm::dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->isInline())
+        continue;
+      Parts.push_back(NS->isAnonymousNamespace() ? "(anonymous namespace)"
+                                                 : NS->getName());
+    } else if (const auto *RD = llvm::dyn_cast<RecordDecl>(DC)) {
+      Parts.push_back(RD->getName());
+    } else if (llvm::isa<FunctionDecl>(DC)) {
+      break; // a local class: its name is enough
+    }
+  }
+  std::string Out;
+  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It) {
+    if (!Out.empty())
+      Out += "::";
+    Out += It->str();
+  }
+  return Out;
+}
+
+bool nameMatches(const NamedDecl &D, llvm::StringRef Name) {
+  if (!D.getDeclName().isIdentifier() && !llvm::isa<FunctionDecl>(D))
+    return false;
+  if (Name.contains("::")) {
+    Name.consume_front("::");
+    return qualifiedName(D) == Name;
+  }
+  return D.getNameAsString() == Name;
+}
+
+bool isSameOrDerivedFrom(const CXXRecordDecl *RD, llvm::StringRef QualifiedName) {
+  if (!RD)
+    return false;
+  if (qualifiedName(*RD) == QualifiedName)
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  RD = RD->getDefinition();
+  for (const CXXBaseSpecifier &Base : RD->bases())
+    if (isSameOrDerivedFrom(Base.getType()->getAsCXXRecordDecl(), QualifiedName))
+      return true;
+  return false;
+}
+
 namespace {
 
 const CoroutineBodyStmt *coroutineBody(const FunctionDecl &FD) {
@@ -85,9 +148,19 @@ std::string typeName(QualType T) {
   return {};
 }
 
-const CallExpr *invokedOnTheSpot(const LambdaExpr &L, ASTContext &Ctx) {
+bool listed(const NamedDecl *D, llvm::ArrayRef<std::string> Names) {
+  return D && llvm::any_of(Names, [&](const std::string &Name) {
+           return nameMatches(*D, Name);
+         });
+}
+
+/// The expression that runs lambda \p L on the caller's thread before the
+/// enclosing statement completes: `L()`, `std::invoke(L)`, or a call of an
+/// InlineFunctions entry with L as an argument. Null when L is stored,
+/// returned, or handed to anything else (it may run elsewhere or later).
+const Expr *inlineInvocation(const LambdaExpr &L, ASTContext &Ctx,
+                             const AsyncContextOptions &Opts) {
   DynTypedNode Node = DynTypedNode::create(L);
-  const Stmt *Child = &L;
   for (unsigned Hops = 0; Hops < 6; ++Hops) {
     auto Parents = Ctx.getParents(Node);
     if (Parents.empty())
@@ -98,8 +171,19 @@ const CallExpr *invokedOnTheSpot(const LambdaExpr &L, ASTContext &Ctx) {
     if (llvm::isa<ImplicitCastExpr, MaterializeTemporaryExpr,
                   CXXBindTemporaryExpr, ParenExpr>(PS)) {
       Node = Parents[0];
-      Child = PS;
       continue;
+    }
+    if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(PS)) {
+      const CXXRecordDecl *Class = Construct->getConstructor()->getParent();
+      if (listed(Class, Opts.OffloadFunctions))
+        return nullptr; // std::thread t([&] { ... })
+      if (listed(Class, Opts.InlineFunctions))
+        return Construct;
+      if (Construct->getNumArgs() == 1) {
+        Node = Parents[0]; // a conversion: std::function, a copy
+        continue;
+      }
+      return nullptr;
     }
     if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(PS)) {
       if (Op->getOperator() == OO_Call && Op->getNumArgs() > 0 &&
@@ -107,16 +191,13 @@ const CallExpr *invokedOnTheSpot(const LambdaExpr &L, ASTContext &Ctx) {
         return Op;
       return nullptr;
     }
-    if (const auto *Call = llvm::dyn_cast<CallExpr>(PS)) {
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Callee && Call->getNumArgs() > 0 &&
-          Call->getArg(0)->IgnoreUnlessSpelledInSource() == &L &&
-          (Callee->getQualifiedNameAsString() == "std::invoke" ||
-           Callee->getQualifiedNameAsString() == "std::invoke_r"))
-        return Call;
+    const NamedDecl *Callee = nullptr;
+    if (const auto *Call = llvm::dyn_cast<CallExpr>(PS))
+      Callee = Call->getDirectCallee();
+    if (!Callee || listed(Callee, Opts.OffloadFunctions))
       return nullptr;
-    }
-    (void)Child;
+    if (listed(Callee, Opts.InlineFunctions))
+      return llvm::cast<Expr>(PS);
     return nullptr;
   }
   return nullptr;
@@ -179,7 +260,10 @@ bool isSyncGenerator(const FunctionDecl &FD, const AsyncContextOptions &Opts) {
 }
 
 bool isAsyncCoroutine(const FunctionDecl &FD, const AsyncContextOptions &Opts) {
-  return isCoroutine(FD) && !isSyncGenerator(FD, Opts);
+  if (isCoroutine(FD))
+    return !isSyncGenerator(FD, Opts);
+  return !Opts.AsyncContextFunctions.empty() &&
+         listed(&FD, Opts.AsyncContextFunctions);
 }
 
 std::optional<AsyncPlacement>
@@ -200,7 +284,7 @@ findAsyncPlacement(const Stmt &S, ASTContext &Ctx,
       P.CoroutineLambda = &L;
       return true; // found
     }
-    const CallExpr *Call = invokedOnTheSpot(L, Ctx);
+    const Expr *Call = inlineInvocation(L, Ctx, Opts);
     if (!Call)
       return std::nullopt; // a callback or an offloaded function
     if (!P.InlineLambdaCall)

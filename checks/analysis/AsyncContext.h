@@ -25,10 +25,33 @@ struct AsyncContextOptions {
   /// Qualified names of coroutine return types that are synchronous
   /// generators (never run on an event loop by themselves).
   std::vector<std::string> SyncGenerators;
+  /// Functions (and classes, for constructors) whose lambda arguments run on
+  /// another thread. An unqualified name matches any function or member
+  /// function of that name.
+  std::vector<std::string> OffloadFunctions;
+  /// Functions that call their lambda arguments before they return, on the
+  /// caller's thread (std::invoke, the algorithms).
+  std::vector<std::string> InlineFunctions;
+  /// Non-coroutine functions that run on the event loop (callbacks).
+  std::vector<std::string> AsyncContextFunctions;
 };
 
-/// The default value of the `SyncGenerators` option.
+/// The defaults of the options above (`;`-separated).
 llvm::StringRef defaultSyncGenerators();
+llvm::StringRef defaultOffloadFunctions();
+llvm::StringRef defaultInlineFunctions();
+
+/// The qualified name of \p D without inline namespaces (`std::__cxx11::`,
+/// `std::__1::` become `std::`) and without template arguments; an
+/// anonymous namespace is `(anonymous namespace)`.
+std::string qualifiedName(const clang::NamedDecl &D);
+
+/// True if \p Name (`ns::f`, or unqualified `f` for any scope) names \p D.
+bool nameMatches(const clang::NamedDecl &D, llvm::StringRef Name);
+
+/// True if \p RD is the class named \p QualifiedName or derives from it.
+bool isSameOrDerivedFrom(const clang::CXXRecordDecl *RD,
+                         llvm::StringRef QualifiedName);
 
 /// True if \p FD has a coroutine body (contains co_await, co_yield or
 /// co_return).
@@ -46,7 +69,7 @@ bool isSyncGenerator(const clang::FunctionDecl &FD,
                      const AsyncContextOptions &Opts);
 
 /// True if \p FD is an async coroutine: a coroutine that is not a
-/// synchronous generator.
+/// synchronous generator, or a function listed in AsyncContextFunctions.
 bool isAsyncCoroutine(const clang::FunctionDecl &FD,
                       const AsyncContextOptions &Opts);
 
@@ -56,9 +79,10 @@ struct AsyncPlacement {
   const clang::FunctionDecl *Coroutine = nullptr;
   /// Set when the coroutine is a lambda's call operator.
   const clang::LambdaExpr *CoroutineLambda = nullptr;
-  /// Innermost non-coroutine lambda, invoked on the spot, that runs the
-  /// statement on the coroutine's thread (no `co_await` is possible there).
-  const clang::CallExpr *InlineLambdaCall = nullptr;
+  /// Innermost non-coroutine lambda, invoked on the spot or by an inline
+  /// function, that runs the statement on the coroutine's thread (no
+  /// `co_await` is possible there): the invoking call.
+  const clang::Expr *InlineLambdaCall = nullptr;
   /// The statement is inside a `catch` handler (no `co_await` allowed).
   bool InHandler = false;
   /// The statement is the operand of `co_await` / `co_yield`: the awaitable

@@ -5,32 +5,75 @@
 namespace corolint::catalog {
 
 namespace {
+
 constexpr BlockingApi Apis[] = {
-#define BLOCKING_API(NAME, CAT, FIX) {NAME, Category::CAT, FixKind::FIX},
+#define FUNCTION(NAME, CAT, FIX, COND, ARG)                                    \
+  {ApiKind::Function, NAME,           "",      Category::CAT,                  \
+   FixKind::FIX,      Condition::COND, ARG},
+#define METHOD(CLASS, NAME, CAT, FIX, COND)                                    \
+  {ApiKind::Method, NAME, CLASS, Category::CAT, FixKind::FIX, Condition::COND, 0},
+#define CONSTRUCTOR(CLASS, CAT, FIX, COND)                                     \
+  {ApiKind::Constructor, "",           CLASS, Category::CAT,                   \
+   FixKind::FIX,         Condition::COND, 0},
 #include "checks/catalog/BlockingApis.def"
-#undef BLOCKING_API
 };
+
+struct CategoryInfo {
+  Category Cat;
+  llvm::StringRef Name;
+  llvm::StringRef Description;
+  bool OnByDefault;
+};
+
+constexpr CategoryInfo Categories[] = {
+    {Category::Sleep, "sleep", "", true},
+    {Category::Stdin, "stdin", "standard input", true},
+    {Category::File, "file", "file I/O", true},
+    {Category::Network, "network", "network I/O", true},
+    {Category::Http, "http", "HTTP request", true},
+    {Category::Database, "database", "database query", true},
+    {Category::Process, "process", "subprocess", true},
+    {Category::ThreadWait, "thread-wait", "waits for another thread", true},
+    {Category::SyncWait, "sync-wait", "", true},
+    {Category::Lock, "lock", "takes a lock", false},
+    {Category::Annotated, "annotated", "annotated as blocking", true},
+    {Category::User, "user", "listed in BlockingFunctions", true},
+};
+
+const CategoryInfo &info(Category Cat) {
+  for (const CategoryInfo &I : Categories)
+    if (I.Cat == Cat)
+      return I;
+  return Categories[0];
+}
+
 } // namespace
 
 llvm::ArrayRef<BlockingApi> blockingApis() { return Apis; }
 
-const BlockingApi *findBlockingApi(llvm::StringRef QualifiedName) {
-  QualifiedName.consume_front("::");
-  for (const BlockingApi &Api : Apis) {
-    llvm::StringRef Name = Api.QualifiedName;
-    Name.consume_front("::");
-    if (Name == QualifiedName)
-      return &Api;
-  }
-  return nullptr;
+llvm::StringRef categoryName(Category Cat) { return info(Cat).Name; }
+
+llvm::StringRef categoryDescription(Category Cat) {
+  return info(Cat).Description;
 }
 
-llvm::StringRef categoryName(Category Cat) {
-  switch (Cat) {
-  case Category::Sleep:
-    return "sleep";
+bool enabledByDefault(Category Cat) { return info(Cat).OnByDefault; }
+
+std::optional<Category> parseCategory(llvm::StringRef Name) {
+  for (const CategoryInfo &I : Categories)
+    if (I.Name == Name)
+      return I.Cat;
+  return std::nullopt;
+}
+
+std::string categoryNames() {
+  std::string Out;
+  for (const CategoryInfo &I : Categories) {
+    if (!Out.empty())
+      Out += ", ";
+    Out += I.Name.str();
   }
-  return "unknown";
+  return Out;
 }
 
 } // namespace corolint::catalog

@@ -5,21 +5,30 @@
 namespace corolint::catalog {
 
 namespace {
-// cppcoro, libcoro and folly sleep through a scheduler object the check
-// cannot name (an io_service, a scheduler pointer, an executor), so they
-// carry a hint and no template; `SleepForTemplate` supplies one.
+// cppcoro, libcoro and folly sleep and offload through a scheduler or a
+// pool object the check cannot name (an io_service, a thread_pool, an
+// executor), so they carry hints and no templates; the options
+// `SleepForTemplate` and `OffloadTemplate` supply them. asio offloads to a
+// thread_pool the program owns, likewise.
 constexpr RuntimeProfile Profiles[] = {
     {"aio", "co_await aio::sleep_for({0})", "co_await aio::sleep_until({0})",
-     "", "<aio/aio.hpp>"},
+     "", "co_await aio::to_thread({0})", "", "<aio/aio.hpp>"},
     {"asio",
      "co_await asio::steady_timer(co_await asio::this_coro::executor, {0})"
      ".async_wait(asio::use_awaitable)",
-     "", "co_await a steady_timer's async_wait(asio::use_awaitable)",
+     "", "use a steady_timer's async_wait(asio::use_awaitable)", "",
+     "offload it to an asio::thread_pool with asio::co_spawn and co_await "
+     "the result",
      "<asio.hpp>"},
-    {"cppcoro", "", "", "co_await io_service.schedule_after(...)", ""},
-    {"libcoro", "", "", "co_await scheduler->yield_for(...)", ""},
-    {"folly", "", "", "co_await folly::coro::sleep(...)", ""},
-    {"none", "", "", "the runtime's asynchronous sleep", ""},
+    {"cppcoro", "", "", "use 'co_await io_service.schedule_after(...)'", "",
+     "offload it: co_await a cppcoro::static_thread_pool's schedule() first",
+     ""},
+    {"libcoro", "", "", "use 'co_await scheduler->yield_for(...)'", "",
+     "offload it: co_await a coro::thread_pool's schedule() first", ""},
+    {"folly", "", "", "use 'co_await folly::coro::sleep(...)'", "",
+     "offload it to an I/O executor", ""},
+    {"none", "", "", "use the runtime's asynchronous sleep", "",
+     "offload it to a worker thread", ""},
 };
 } // namespace
 

@@ -23,8 +23,12 @@ struct RuntimeProfile {
   llvm::StringRef SleepFor;
   /// Awaits until a time point `{0}`.
   llvm::StringRef SleepUntil;
-  /// What the message suggests for a sleep when there is no template.
+  /// The advice of the message for a sleep when there is no template.
   llvm::StringRef SleepHint;
+  /// Awaits a callable `{0}` run on the runtime's I/O thread pool.
+  llvm::StringRef Offload;
+  /// The advice of the message for an offload when there is no template.
+  llvm::StringRef OffloadHint;
   /// The header that declares the templates' names (with <> or "").
   llvm::StringRef Header;
 };

@@ -93,7 +93,13 @@ protected:
   }
 
   std::unique_ptr<ASTUnit> AST;
-  AsyncContextOptions Options{{"lib::generator"}};
+  AsyncContextOptions Options = [] {
+    AsyncContextOptions O;
+    O.SyncGenerators = {"lib::generator"};
+    O.OffloadFunctions = {"pool::submit_work", "std::thread"};
+    O.InlineFunctions = {"std::invoke", "run_now"};
+    return O;
+  }();
 };
 
 TEST_F(AsyncContextTest, CoroutineBodyIsAsync) {
@@ -164,6 +170,28 @@ TEST_F(AsyncContextTest, LambdaInvokedOnTheSpotRunsInTheCoroutine) {
   EXPECT_TRUE(Q->InlineLambdaCall);
 }
 
+TEST_F(AsyncContextTest, InlineFunctionRunsItsLambdaHere) {
+  auto P = placementOfProbe(
+      "template <class F> void run_now(F f) { f(); }"
+      "task f() { run_now([] { probe(); }); co_return; }");
+  ASSERT_TRUE(P);
+  EXPECT_TRUE(P->InlineLambdaCall);
+}
+
+TEST_F(AsyncContextTest, OffloadFunctionRunsItsLambdaElsewhere) {
+  EXPECT_FALSE(placementOfProbe(
+      "namespace pool { void submit_work(std::function<void()>); }"
+      "task f() { pool::submit_work([] { probe(); }); co_return; }"));
+}
+
+TEST_F(AsyncContextTest, AsyncContextFunctionsAreAsync) {
+  EXPECT_FALSE(placementOfProbe("void on_readable() { probe(); }"));
+  Options.AsyncContextFunctions = {"on_readable"};
+  auto P = placementOfProbe("void on_readable() { probe(); }");
+  ASSERT_TRUE(P);
+  EXPECT_EQ(corolint::analysis::coroutineName(*P), "coroutine 'on_readable'");
+}
+
 TEST_F(AsyncContextTest, NonCoroutineLambdaInsidePlainFunction) {
   EXPECT_FALSE(placementOfProbe("void f() { [] { probe(); }(); }"));
 }
@@ -196,6 +224,20 @@ TEST_F(AsyncContextTest, LocalVariableInitializerIsAsync) {
 TEST_F(AsyncContextTest, LocalClassMethodIsNotTheCoroutine) {
   EXPECT_FALSE(placementOfProbe(
       "task f() { struct L { void m() { probe(); } }; co_return; }"));
+}
+
+TEST(NamesTest, QualifiedNameSkipsInlineNamespaces) {
+  auto AST = tooling::buildASTFromCodeWithArgs(
+      "namespace a { inline namespace v1 { struct S { void m(); }; } }",
+      {"-std=c++20"});
+  auto Matches = match(cxxMethodDecl(hasName("m")).bind("m"), AST->getASTContext());
+  ASSERT_EQ(Matches.size(), 1u);
+  const auto *M = Matches[0].getNodeAs<CXXMethodDecl>("m");
+  EXPECT_EQ(corolint::analysis::qualifiedName(*M), "a::S::m");
+  EXPECT_TRUE(corolint::analysis::nameMatches(*M, "a::S::m"));
+  EXPECT_TRUE(corolint::analysis::nameMatches(*M, "m"));
+  EXPECT_FALSE(corolint::analysis::nameMatches(*M, "b::S::m"));
+  EXPECT_TRUE(corolint::analysis::isSameOrDerivedFrom(M->getParent(), "a::S"));
 }
 
 TEST(SplitListTest, TrimsAndDropsEmptyItems) {

@@ -3,29 +3,73 @@
 #include "checks/catalog/BlockingApis.h"
 #include "checks/catalog/RuntimeProfiles.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "gtest/gtest.h"
 
 using namespace corolint::catalog;
 
 namespace {
 
+const BlockingApi *findFunction(llvm::StringRef Name) {
+  for (const BlockingApi &Api : blockingApis())
+    if (Api.Kind == ApiKind::Function && plainName(Api.Name) == Name)
+      return &Api;
+  return nullptr;
+}
+
 TEST(CatalogTest, SleepFamilyIsComplete) {
   for (const char *Name : {"std::this_thread::sleep_for",
                            "std::this_thread::sleep_until", "sleep", "usleep",
                            "nanosleep", "clock_nanosleep"}) {
-    const BlockingApi *Api = findBlockingApi(Name);
+    const BlockingApi *Api = findFunction(Name);
     ASSERT_NE(Api, nullptr) << Name;
     EXPECT_EQ(Api->Cat, Category::Sleep) << Name;
   }
-  EXPECT_EQ(findBlockingApi("::sleep"), findBlockingApi("sleep"));
-  EXPECT_EQ(findBlockingApi("std::sleep"), nullptr);
+  EXPECT_EQ(findFunction("std::sleep"), nullptr);
 }
 
-TEST(CatalogTest, NamesAreUnique) {
+TEST(CatalogTest, EntriesAreUnique) {
   auto Apis = blockingApis();
   for (size_t I = 0; I < Apis.size(); ++I)
     for (size_t J = I + 1; J < Apis.size(); ++J)
-      EXPECT_NE(Apis[I].QualifiedName, Apis[J].QualifiedName);
+      EXPECT_FALSE(Apis[I].Kind == Apis[J].Kind && Apis[I].Name == Apis[J].Name &&
+                   Apis[I].Class == Apis[J].Class && Apis[I].Cond == Apis[J].Cond &&
+                   Apis[I].SubjectArg == Apis[J].SubjectArg)
+          << Apis[I].Class.str() << "::" << Apis[I].Name.str();
+}
+
+TEST(CatalogTest, EveryCatalogCategoryHasEntries) {
+  for (Category Cat : {Category::Sleep, Category::Stdin, Category::File,
+                       Category::Network, Category::Http, Category::Database,
+                       Category::Process, Category::ThreadWait,
+                       Category::SyncWait, Category::Lock}) {
+    bool Found = llvm::any_of(blockingApis(),
+                              [&](const BlockingApi &A) { return A.Cat == Cat; });
+    EXPECT_TRUE(Found) << categoryName(Cat).str();
+  }
+}
+
+TEST(CatalogTest, CategoryNamesRoundTrip) {
+  for (unsigned I = 0; I <= static_cast<unsigned>(Category::User); ++I) {
+    auto Cat = static_cast<Category>(I);
+    EXPECT_EQ(parseCategory(categoryName(Cat)), Cat);
+  }
+  EXPECT_EQ(parseCategory("disk"), std::nullopt);
+  // Only locks are opt-in.
+  EXPECT_FALSE(enabledByDefault(Category::Lock));
+  EXPECT_TRUE(enabledByDefault(Category::File));
+  EXPECT_EQ(categoryName(Category::ThreadWait), "thread-wait");
+}
+
+TEST(CatalogTest, MembersAndConstructorsNameTheirClass) {
+  for (const BlockingApi &A : blockingApis()) {
+    if (A.Kind == ApiKind::Function)
+      EXPECT_TRUE(A.Class.empty()) << A.Name.str();
+    else
+      EXPECT_FALSE(A.Class.empty()) << A.Name.str();
+    if (A.Kind == ApiKind::Method)
+      EXPECT_FALSE(A.Name.empty());
+  }
 }
 
 TEST(RuntimeProfilesTest, DefaultIsAio) {
@@ -46,6 +90,10 @@ TEST(RuntimeProfilesTest, EveryTemplateHasItsArgument) {
     // A profile without a template still tells the user what to do.
     if (P.SleepFor.empty())
       EXPECT_FALSE(P.SleepHint.empty()) << P.Name.str();
+    if (!P.Offload.empty())
+      EXPECT_NE(P.Offload.find("{0}"), llvm::StringRef::npos) << P.Name.str();
+    else
+      EXPECT_FALSE(P.OffloadHint.empty()) << P.Name.str();
   }
 }
 
