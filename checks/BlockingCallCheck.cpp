@@ -456,6 +456,11 @@ bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Cal
       Subject = C->getArg(Entry.SubjectArg);
   }
 
+  // The static type as written: `in` of `std::getline(in, s)`, not the
+  // std::istream& it converts to.
+  if (Subject)
+    Subject = Subject->IgnoreParenImpCasts();
+
   switch (Entry.Cond) {
   case Condition::None:
     return true;
@@ -530,9 +535,10 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
     if (const auto *MD = llvm::dyn_cast<CXXMethodDecl>(&Callee)) {
       const CXXRecordDecl *Object = MD->getParent();
       if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(&Call))
-        Object = recordOf(Member->getImplicitObjectArgument()->getType());
+        Object = recordOf(
+            Member->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType());
       else if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(&Call))
-        Object = recordOf(Op->getArg(0)->getType());
+        Object = recordOf(Op->getArg(0)->IgnoreParenImpCasts()->getType());
       auto Named = Methods.find(MD->getNameAsString());
       if (Named != Methods.end())
         for (const BlockingApi *Entry : Named->second)

@@ -9,7 +9,7 @@ major="${1:-19}"
 build="build/llvm-$major"
 corolint="$build/bin/corolint"
 cxx="clang++-$major"
-flags=(-std=c++20 -Wall -Wextra -Werror -I runtime/include)
+flags=(-std=c++20 -pthread -Wall -Wextra -Werror -I runtime/include)
 
 [ -x "$corolint" ] || { echo "run-examples: $corolint is missing; run 'make build LLVM=$major'" >&2; exit 2; }
 

@@ -21,6 +21,8 @@ packages=(
   "libclang-$major-dev" "llvm-$major-dev" "llvm-$major-tools" "libclang-rt-$major-dev"
   nlohmann-json3-dev libgrpc++-dev libprotobuf-dev libabsl-dev 
   googletest libgtest-dev libgmock-dev libbenchmark-dev libasio-dev
+  libsqlite3-dev libpq-dev libpqxx-dev default-libmysqlclient-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
   cmake ninja-build make python3 g++ git
 )
 

@@ -32,25 +32,20 @@ llvm::StringRef defaultInlineFunctions() {
 }
 
 std::string qualifiedName(const NamedDecl &D) {
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  Parts.push_back(D.getName());
+  // The declaration's own name may be an operator (`operator<<`).
+  std::string Out = D.getDeclName().getAsString();
   for (const DeclContext *DC = D.getDeclContext(); DC; DC = DC->getParent()) {
     if (const auto *NS = llvm::dyn_cast<NamespaceDecl>(DC)) {
       if (NS->isInline())
         continue;
-      Parts.push_back(NS->isAnonymousNamespace() ? "(anonymous namespace)"
-                                                 : NS->getName());
+      Out = (NS->isAnonymousNamespace() ? std::string("(anonymous namespace)")
+                                        : NS->getName().str()) +
+            "::" + Out;
     } else if (const auto *RD = llvm::dyn_cast<RecordDecl>(DC)) {
-      Parts.push_back(RD->getName());
+      Out = RD->getName().str() + "::" + Out;
     } else if (llvm::isa<FunctionDecl>(DC)) {
       break; // a local class: its name is enough
     }
-  }
-  std::string Out;
-  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It) {
-    if (!Out.empty())
-      Out += "::";
-    Out += It->str();
   }
   return Out;
 }

@@ -9,12 +9,24 @@
 // One event loop runs on one thread: a FIFO queue of ready callbacks and a
 // binary heap of timers. Coroutines suspend on the loop (sleep_for,
 // sleep_until, yield, awaiting a spawned task) and the loop resumes them.
-// Nothing here is thread-safe; use one loop per thread.
+//
+// Blocking work leaves the loop's thread through a thread pool and the
+// awaiting coroutine resumes on the loop's thread when it is done:
+//
+//   aio::task<std::size_t> read_some(std::FILE *f, char *buf, std::size_t n) {
+//     co_return co_await aio::to_thread(
+//         [&] { return std::fread(buf, 1, n, f); });
+//   }
+//
+// Only event_loop::call_soon_threadsafe and thread_pool may be used from
+// other threads; everything else belongs to the thread running the loop.
 #ifndef AIO_AIO_HPP
 #define AIO_AIO_HPP
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
+#include <condition_variable>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +35,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
@@ -261,6 +274,9 @@ struct root_task {
 template <class T>
 join_handle<T> spawn_on(event_loop &loop, task<T> work);
 
+// The loop-facing half of run_in_executor's awaitable (defined below).
+class offload_base;
+
 // Hashes a coroutine handle by its frame address (libstdc++ 12's
 // std::hash<coroutine_handle> cannot be called through a const hasher).
 struct handle_hash {
@@ -349,6 +365,8 @@ private:
 
 // The event loop: runs ready callbacks in FIFO order and timers when they
 // are due, sleeping while nothing is ready. aio::run creates one per call.
+// Other threads hand it callbacks through call_soon_threadsafe, which wakes
+// it from that sleep.
 class event_loop {
 public:
   using clock = std::chrono::steady_clock;
@@ -360,8 +378,18 @@ public:
   event_loop &operator=(const event_loop &) = delete;
 
   // Destroys the coroutines of spawned tasks that have not finished and
-  // drops pending callbacks without running them.
+  // drops pending callbacks without running them. Work offloaded with
+  // run_in_executor cannot be interrupted and may refer to the frames of the
+  // coroutines awaiting it, so the destructor first blocks until all of it
+  // has finished (like asyncio's shutdown of the default executor).
   ~event_loop() {
+    std::vector<callback> dropped;
+    {
+      std::unique_lock<std::mutex> lock(remote_mutex_);
+      remote_wakeup_.wait(lock, [this] { return offloaded_ == 0; });
+      dropped.swap(remote_);
+    }
+    dropped.clear(); // outside the lock: a callback's destructor may post
     ready_.clear();
     timers_.clear();
     while (!roots_.empty()) {
@@ -379,6 +407,25 @@ public:
   // Runs fn in the next loop iteration, after the callbacks already queued.
   void call_soon(callback fn) { ready_.push_back(std::move(fn)); }
 
+  // Runs fn on the loop's thread in a coming iteration; callable from any
+  // thread, and wakes the loop if it is waiting for a timer or for offloaded
+  // work. Callbacks from one thread run in the order they were posted. A
+  // callback that may still come from another thread does not count as
+  // something that can wake the main task (see run_until_complete); work
+  // started with run_in_executor does.
+  void call_soon_threadsafe(callback fn) {
+    // Why a mutex and a condition variable rather than an eventfd: the queue
+    // needs a lock anyway, unlocking it publishes everything the posting
+    // thread wrote before (an offloaded result, say) to the loop thread that
+    // locks it next, and ThreadSanitizer understands both.
+    std::lock_guard<std::mutex> lock(remote_mutex_);
+    remote_.push_back(std::move(fn));
+    // Notified under the lock: once the loop can take the callback it may
+    // run it, finish and destroy itself, so this thread must be done with
+    // remote_wakeup_ before unlocking.
+    remote_wakeup_.notify_one();
+  }
+
   // Runs fn once the loop's clock reaches when.
   void call_at(time_point when, callback fn) {
     timers_.push_back(timer{when, next_sequence_++, std::move(fn)});
@@ -391,14 +438,30 @@ public:
     call_at(detail::deadline_after(time(), delay), std::move(fn));
   }
 
-  // One iteration: moves due timers to the ready queue (sleeping until the
-  // next timer if nothing is ready), then runs the callbacks that were
-  // ready. Returns false when there was nothing at all to do.
+  // One iteration: moves callbacks posted from other threads and due
+  // timers to the ready queue (waiting, without spinning, for the next timer
+  // or a posted callback if nothing is ready), then runs the callbacks that
+  // were ready. Returns false when there was nothing at all to do or wait
+  // for.
   bool run_once() {
-    if (ready_.empty() && timers_.empty())
-      return false;
-    if (ready_.empty())
-      std::this_thread::sleep_until(timers_.front().when);
+    {
+      std::unique_lock<std::mutex> lock(remote_mutex_);
+      if (ready_.empty() && remote_.empty()) {
+        const auto posted = [this] { return !remote_.empty(); };
+        if (!timers_.empty())
+          remote_wakeup_.wait_until(lock, timers_.front().when, posted);
+        else if (offloaded_ != 0)
+          remote_wakeup_.wait(lock, posted);
+        else
+          return false;
+      }
+      // Swapped out under the lock, moved to ready_ after it: the lock is
+      // held only for O(1), and both vectors keep their capacity.
+      incoming_.swap(remote_);
+    }
+    for (callback &fn : incoming_)
+      ready_.push_back(std::move(fn));
+    incoming_.clear();
     const time_point now = time();
     while (!timers_.empty() && timers_.front().when <= now) {
       std::pop_heap(timers_.begin(), timers_.end(), fires_later);
@@ -418,7 +481,8 @@ public:
   // rethrows its exception. Spawned tasks run meanwhile; the ones still
   // unfinished stay with the loop. Throws std::runtime_error if a loop is
   // already running on this thread, or if main waits while nothing is
-  // scheduled that could wake it.
+  // scheduled that could wake it (no ready callback, timer or offloaded
+  // work).
   template <class T> T run_until_complete(task<T> main) {
     running_guard guard(*this);
     join_handle<T> handle = detail::spawn_on(*this, std::move(main));
@@ -431,6 +495,7 @@ public:
 
 private:
   friend class detail::root_promise;
+  friend class detail::offload_base;
   template <class U>
   friend join_handle<U> detail::spawn_on(event_loop &, task<U>);
 
@@ -466,10 +531,42 @@ private:
     roots_.erase(root);
   }
 
+  // On the loop's thread, before offloaded work is submitted: the loop now
+  // waits for it instead of reporting that nothing can wake the main task.
+  void offload_started() {
+    std::lock_guard<std::mutex> lock(remote_mutex_);
+    ++offloaded_;
+  }
+  // On the loop's thread, when submitting the work failed.
+  void offload_abandoned() noexcept {
+    std::lock_guard<std::mutex> lock(remote_mutex_);
+    --offloaded_;
+  }
+  // On the worker, as its last touch of the loop: queues the resumption
+  // and takes the work off the count in one critical section, so that
+  // neither run_once nor the destructor sees the work gone but its
+  // resumption not yet queued.
+  void offload_finished(callback resume) {
+    std::lock_guard<std::mutex> lock(remote_mutex_);
+    remote_.push_back(std::move(resume));
+    --offloaded_;
+    remote_wakeup_.notify_one(); // under the lock, as in call_soon_threadsafe
+  }
+
   std::deque<callback> ready_;
   std::vector<timer> timers_; // a binary heap ordered by fires_later
   std::uint64_t next_sequence_ = 0;
   std::unordered_set<std::coroutine_handle<>, detail::handle_hash> roots_;
+
+  // Shared with other threads. remote_mutex_ guards remote_ and offloaded_
+  // (no atomics: every access needs the lock anyway, for the queue or to
+  // wait on remote_wakeup_ without missing a wake-up); remote_wakeup_ is
+  // signalled when a callback is posted or the count drops.
+  std::mutex remote_mutex_;
+  std::condition_variable remote_wakeup_;
+  std::vector<callback> remote_;   // posted by other threads, not yet taken
+  std::size_t offloaded_ = 0;      // run_in_executor work not yet finished
+  std::vector<callback> incoming_; // loop thread only: remote_ swapped out
 };
 
 // The loop running on this thread. Throws std::runtime_error outside
@@ -587,6 +684,252 @@ template <class T> join_handle<T> spawn(task<T> work) {
 template <class T> T run(task<T> main) {
   event_loop loop;
   return loop.run_until_complete(std::move(main));
+}
+
+// --- Offloading blocking work to other threads ----------------------------
+
+// What run_in_executor needs from an executor: submit(job) either queues job
+// to run once on some thread and returns, or throws without queuing it. An
+// executor must run every job it accepted, even while it is being destroyed.
+template <class E>
+concept executor = requires(E &e, std::function<void()> job) {
+  e.submit(std::move(job));
+};
+
+// A fixed-size pool of threads running submitted jobs in FIFO order. The
+// destructor runs the jobs still queued, then joins the threads. A job that
+// throws terminates the program, as an exception escaping a std::thread does.
+class thread_pool {
+public:
+  // Starts `threads` worker threads; throws std::invalid_argument for 0.
+  explicit thread_pool(std::size_t threads) {
+    if (threads == 0)
+      throw std::invalid_argument("aio: a thread_pool needs a thread");
+    threads_.reserve(threads);
+    try {
+      for (std::size_t i = 0; i < threads; ++i)
+        threads_.emplace_back([this] { work(); });
+    } catch (...) {
+      stop_and_join();
+      throw;
+    }
+  }
+  thread_pool(const thread_pool &) = delete;
+  thread_pool &operator=(const thread_pool &) = delete;
+
+  // Runs the jobs still queued (and any they submit), then joins.
+  ~thread_pool() { stop_and_join(); }
+
+  // Queues job to run on one of the pool's threads; callable from any thread.
+  void submit(std::function<void()> job) {
+    {
+      // The lock orders this push before the pop of the worker that takes
+      // the job, which therefore sees everything written before submit.
+      std::lock_guard<std::mutex> lock(mutex_);
+      jobs_.push_back(std::move(job));
+    }
+    // Notified after unlocking, so the woken worker does not block on the
+    // mutex at once; safe because a pool outlives every submit call to it.
+    wakeup_.notify_one();
+  }
+
+  // The number of threads.
+  std::size_t size() const noexcept { return threads_.size(); }
+
+private:
+  void work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wakeup_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty())
+        return; // stopping, and nothing left to run
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock(); // jobs run concurrently, and may submit more
+      job();
+      job = nullptr; // destroy the job's captures outside the lock too
+      lock.lock();
+    }
+  }
+
+  void stop_and_join() noexcept {
+    {
+      // Set under the lock: a worker between testing its wait predicate and
+      // blocking would otherwise miss the notify_all below.
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wakeup_.notify_all();
+    for (std::thread &thread : threads_) {
+      // A job calling std::exit destroys a process-wide pool on one of the
+      // pool's own threads, which cannot join itself and never returns here.
+      if (thread.get_id() == std::this_thread::get_id())
+        thread.detach();
+      else if (thread.joinable())
+        thread.join();
+    }
+  }
+
+  std::mutex mutex_; // guards jobs_ and stopping_
+  std::condition_variable wakeup_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_; // last: workers start using the above
+};
+
+// The process-wide pool for blocking I/O (8 threads), started on first use
+// (thread-safe, as a function-local static) and joined at exit.
+inline thread_pool &io_executor() {
+  static thread_pool pool(8);
+  return pool;
+}
+
+// The process-wide pool for CPU-bound work, one thread per hardware thread
+// (at least 1), started on first use and joined at exit.
+inline thread_pool &cpu_executor() {
+  static thread_pool pool(std::max(1u, std::thread::hardware_concurrency()));
+  return pool;
+}
+
+namespace detail {
+
+// The outcome of offloaded work: a value, a pointer to the referent of a
+// reference result, nothing (void), or an exception.
+template <class R> class offload_outcome {
+  using stored = std::conditional_t<
+      std::is_void_v<R>, std::monostate,
+      std::conditional_t<std::is_reference_v<R>,
+                         std::add_pointer_t<std::remove_reference_t<R>>,
+                         std::remove_cv_t<R>>>;
+
+public:
+  // Calls fn (as an rvalue, once) and records what it returned or threw.
+  template <class Fn> void capture(Fn &fn) noexcept {
+    try {
+      if constexpr (std::is_void_v<R>) {
+        std::invoke(std::move(fn));
+        state_.template emplace<1>();
+      } else if constexpr (std::is_reference_v<R>) {
+        R &&referent = std::invoke(std::move(fn));
+        state_.template emplace<1>(std::addressof(referent));
+      } else {
+        state_.template emplace<1>(std::invoke(std::move(fn)));
+      }
+    } catch (...) {
+      state_.template emplace<2>(std::current_exception());
+    }
+  }
+
+  // The recorded result, or the recorded exception rethrown.
+  R get() {
+    if (state_.index() == 2)
+      std::rethrow_exception(std::get<2>(state_));
+    if constexpr (std::is_void_v<R>)
+      return;
+    else if constexpr (std::is_reference_v<R>)
+      return static_cast<R>(*std::get<1>(state_));
+    else
+      return std::move(std::get<1>(state_));
+  }
+
+private:
+  std::variant<std::monostate, stored, std::exception_ptr> state_;
+};
+
+// The half of run_in_executor's awaitable that deals with the loop: which
+// loop and coroutine to resume, and keeping the loop's count of offloaded
+// work, which makes the loop wait for it (and outlive it).
+class offload_base {
+protected:
+  // On the loop's thread, before submitting.
+  void begin(std::coroutine_handle<> caller) {
+    event_loop &loop = get_running_loop();
+    loop.offload_started();
+    loop_ = &loop;
+    caller_ = caller;
+  }
+  // On the loop's thread, if submitting threw.
+  void abandon() noexcept { loop_->offload_abandoned(); }
+  // On the worker, after the outcome is recorded: queues the caller's
+  // resumption on the loop. The coroutine frame holding *this may be gone
+  // as soon as that is queued, so this is the last touch of *this.
+  void finish() noexcept {
+    event_loop *loop = loop_;
+    resume_callback resume{caller_};
+    loop->offload_finished(resume);
+  }
+
+private:
+  event_loop *loop_ = nullptr;
+  std::coroutine_handle<> caller_;
+};
+
+// The awaitable of run_in_executor and to_thread. It owns the callable,
+// which lives in the awaiting coroutine's frame until the awaitable is
+// destroyed there, on the loop's thread.
+template <class Executor, class Fn>
+class [[nodiscard]] offload_awaiter : private offload_base {
+public:
+  using result_type = std::invoke_result_t<Fn>;
+
+  template <class F>
+  offload_awaiter(Executor &ex, F &&fn)
+      : executor_(&ex), fn_(std::forward<F>(fn)) {}
+  offload_awaiter(offload_awaiter &&) = default;
+  offload_awaiter(const offload_awaiter &) = delete;
+  offload_awaiter &operator=(const offload_awaiter &) = delete;
+
+  bool await_ready() const noexcept { return false; }
+  // Submits the call; the worker resumes caller on the loop when it ends.
+  // The lock in the executor's submit orders everything written here
+  // before the worker's reads; the loop's lock in offload_finished orders
+  // the worker's writes before await_resume.
+  void await_suspend(std::coroutine_handle<> caller) {
+    begin(caller);
+    try {
+      executor_->submit([this]() noexcept {
+        outcome_.capture(fn_);
+        finish();
+      });
+    } catch (...) {
+      abandon();
+      throw;
+    }
+  }
+  // On the loop's thread: the callable's result, or its exception rethrown.
+  result_type await_resume() { return outcome_.get(); }
+
+private:
+  Executor *executor_;
+  Fn fn_;
+  offload_outcome<result_type> outcome_;
+};
+
+} // namespace detail
+
+// co_await aio::run_in_executor(ex, fn): calls fn() on a thread of ex while
+// the loop runs other tasks, then resumes the awaiting coroutine on the
+// loop's thread with fn's result (a value, void, or a reference to the same
+// object fn returned a reference to) or rethrows fn's exception. fn is
+// moved (or copied, if an lvalue) into the awaitable, so a temporary lambda
+// capturing the coroutine's locals by reference is fine. Must be awaited on
+// a running loop; the loop waits for the call even if it is destroyed first.
+template <executor Executor, class F>
+  requires std::constructible_from<std::decay_t<F>, F> &&
+           std::invocable<std::decay_t<F>>
+detail::offload_awaiter<Executor, std::decay_t<F>>
+run_in_executor(Executor &ex, F &&fn) {
+  return detail::offload_awaiter<Executor, std::decay_t<F>>(
+      ex, std::forward<F>(fn));
+}
+
+// co_await aio::to_thread(fn): run_in_executor(aio::io_executor(), fn), for
+// blocking calls (file and socket I/O, sleeps, fsync, DNS, ...).
+template <class F>
+  requires std::constructible_from<std::decay_t<F>, F> &&
+           std::invocable<std::decay_t<F>>
+detail::offload_awaiter<thread_pool, std::decay_t<F>> to_thread(F &&fn) {
+  return run_in_executor(io_executor(), std::forward<F>(fn));
 }
 
 } // namespace aio
