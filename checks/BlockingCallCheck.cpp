@@ -9,8 +9,6 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 
-#include <functional>
-
 using namespace clang;
 using namespace clang::ast_matchers;
 using corolint::catalog::ApiKind;
@@ -110,38 +108,22 @@ bool isFileStream(const Expr *E) {
          analysis::isSameOrDerivedFrom(RD, "std::basic_fstream");
 }
 
-/// True if \p E is a duration written as a literal zero (`0s`,
-/// `std::chrono::seconds(0)`, `{}`): waiting that long is a poll.
-bool isZeroDuration(const Expr *E) {
-  if (const auto *Construct =
-          llvm::dyn_cast<CXXConstructExpr>(E->IgnoreImplicit()))
-    if (Construct->getNumArgs() == 0)
-      return true; // `{}`
-  bool SawZero = false;
-  bool SawOther = false;
-  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
-    if (!S || SawOther)
-      return;
-    if (const auto *Int = llvm::dyn_cast<IntegerLiteral>(S)) {
-      (Int->getValue() == 0 ? SawZero : SawOther) = true;
-      return;
-    }
-    if (const auto *Float = llvm::dyn_cast<FloatingLiteral>(S)) {
-      (Float->getValue().isZero() ? SawZero : SawOther) = true;
-      return;
-    }
-    // A variable, a parameter or a member: not a literal.
-    if (const ValueDecl *D = referencedDecl(llvm::dyn_cast<Expr>(S))) {
-      if (!llvm::isa<FunctionDecl, EnumConstantDecl>(D)) {
-        SawOther = true;
-        return;
-      }
-    }
-    for (const Stmt *Child : S->children())
-      Visit(Child);
-  };
-  Visit(E);
-  return SawZero && !SawOther;
+/// True if \p E is a constant zero duration (`0s`, `seconds(0)`, `{}`,
+/// `milliseconds::zero()`): waiting that long is a poll.
+bool isZeroDuration(const Expr *E, const ASTContext &Ctx) {
+  Expr::EvalResult Result;
+  if (E->isValueDependent() || !E->EvaluateAsRValue(Result, Ctx))
+    return false;
+  const APValue &Value = Result.Val;
+  // std::chrono::duration holds one arithmetic member, its count.
+  if (!Value.isStruct() || Value.getStructNumFields() != 1)
+    return false;
+  const APValue &Count = Value.getStructField(0);
+  if (Count.isInt())
+    return Count.getInt() == 0;
+  if (Count.isFloat())
+    return Count.getFloat().isZero();
+  return false;
 }
 
 bool mentions(const Stmt *S, const ValueDecl *D) {
@@ -444,7 +426,8 @@ void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Call,
-                                       const analysis::AsyncPlacement &Where) const {
+                                       const analysis::AsyncPlacement &Where,
+                                       const ASTContext &Ctx) const {
   const Expr *Subject = nullptr;
   if (Entry.Kind == ApiKind::Method) {
     if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(&Call))
@@ -482,7 +465,7 @@ bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Cal
     for (const Expr *Arg : C->arguments()) {
       const CXXRecordDecl *RD = recordOf(Arg->getType());
       if (RD && analysis::qualifiedName(*RD) == "std::chrono::duration")
-        return !isZeroDuration(Arg);
+        return !isZeroDuration(Arg->IgnoreImplicit(), Ctx);
     }
     return true;
   }
@@ -558,7 +541,7 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
     if (Entry->Kind == ApiKind::Function && Entry->Name.starts_with("::") &&
         !IsCFunction)
       continue;
-    if (!conditionHolds(*Entry, Call, Where))
+    if (!conditionHolds(*Entry, Call, Where, Ctx))
       continue;
     Api A;
     A.Entry = Entry;
@@ -681,7 +664,8 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
   // handler and in a lambda that is not a coroutine) and no macro.
   CharSourceRange CallRange = Lexer::makeFileCharRange(
       CharSourceRange::getTokenRange(Call.getSourceRange()), SM, LO);
-  bool CanRewrite = !Where.InHandler && !Where.InlineLambdaCall &&
+  bool CanRewrite = analysis::isCoroutine(*Where.Coroutine) &&
+                    !Where.InHandler && !Where.InlineLambdaCall &&
                     Call.getBeginLoc().isFileID() && Call.getEndLoc().isFileID() &&
                     CallRange.isValid() && AsCall;
 

@@ -52,7 +52,8 @@ private:
                               const analysis::AsyncPlacement &Where,
                               clang::ASTContext &Ctx) const;
   bool conditionHolds(const catalog::BlockingApi &Entry, const clang::Expr &Call,
-                      const analysis::AsyncPlacement &Where) const;
+                      const analysis::AsyncPlacement &Where,
+                      const clang::ASTContext &Ctx) const;
   std::string hintFor(const Api &A) const;
   void diagnose(const clang::Expr &Call, const Api &A,
                 const analysis::AsyncPlacement &Where,
