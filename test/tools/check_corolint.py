@@ -51,6 +51,8 @@ def main():
     parser.add_argument("--check-suffix", default="")
     parser.add_argument("--config", default="")
     parser.add_argument("--expect-exit", type=int, default=None)
+    parser.add_argument("--fix-notes", action="store_true",
+                        help="also apply the fixes offered on notes")
     parser.add_argument("source")
     parser.add_argument("check")
     parser.add_argument("tmp")
@@ -101,6 +103,8 @@ def main():
         cmd = [corolint, "--checks=" + checks, "--fix"]
     if args.config:
         cmd.append("--config=" + args.config)
+    if args.fix_notes:
+        cmd.append("--fix-notes")
     cmd += [work, "--"] + base_flags
     code, output = run(cmd)
 
@@ -123,8 +127,10 @@ def main():
 
     diag_lines = [l for l in output.splitlines()
                   if re.search(r"\b(warning|error):", l)]
+    # clang-tidy's own "FIX-IT applied" notes say nothing about the check.
     note_lines = [l for l in output.splitlines()
-                  if re.search(r"\b(warning|error|note):", l)]
+                  if re.search(r"\b(warning|error|note):", l)
+                  and "note: FIX-IT applied suggested code changes" not in l]
     if has_messages:
         filecheck(args, messages_prefix, "\n".join(diag_lines) + "\n", args.source,
                   ["-implicit-check-not={{warning|error}}:"])

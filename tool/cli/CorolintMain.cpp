@@ -83,6 +83,11 @@ cl::opt<std::string> WarningsAsErrors(
     cl::init(""), cl::cat(Category));
 cl::opt<bool> Fix("fix", cl::desc("Apply the suggested fixes in place"),
                   cl::cat(Category));
+cl::opt<bool> FixNotes(
+    "fix-notes",
+    cl::desc("Also apply the fixes offered on notes (those that may change "
+             "behaviour; see the check's documentation)"),
+    cl::cat(Category));
 cl::opt<bool> FixErrors(
     "fix-errors",
     cl::desc("Apply fixes even if the files have compile errors"),
@@ -409,7 +414,7 @@ int main(int argc, const char **argv) {
   for (const std::string &File : Files) {
     std::vector<ClangTidyError> FileErrors =
         runClangTidy(*Context, *Compilations, {File}, BaseFS,
-                     /*ApplyAnyFix=*/Fix || FixErrors);
+                     /*ApplyAnyFix=*/Fix || FixErrors || FixNotes);
     unsigned FileCompileErrors = 0;
     for (const ClangTidyError &Error : FileErrors) {
       if (llvm::StringRef(Error.DiagnosticName).starts_with("clang-diagnostic-")) {
@@ -425,8 +430,9 @@ int main(int argc, const char **argv) {
     std::move(FileErrors.begin(), FileErrors.end(), std::back_inserter(Errors));
   }
 
-  FixBehaviour Behaviour = (Fix || FixErrors) ? FB_Fix : FB_NoFix;
-  if (CompileErrors && Fix && !FixErrors) {
+  FixBehaviour Behaviour =
+      FixNotes ? FB_FixNotes : (Fix || FixErrors) ? FB_Fix : FB_NoFix;
+  if (CompileErrors && (Fix || FixNotes) && !FixErrors) {
     Behaviour = FB_NoFix;
     llvm::errs() << "Found compiler errors, but --fix-errors was not "
                     "specified.\nFixes have NOT been applied.\n\n";
