@@ -1,6 +1,7 @@
 //===- BlockingCallCheck.cpp - coro-blocking-call -------------------------===//
 
 #include "checks/BlockingCallCheck.h"
+#include "checks/analysis/Rewrite.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -158,107 +159,6 @@ bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
     if (isAwaitedIn(Child, Fd))
       return true;
   return false;
-}
-
-bool containsSuspension(const Stmt *S) {
-  if (!S)
-    return false;
-  if (llvm::isa<CoroutineSuspendExpr, DependentCoawaitExpr>(S))
-    return true;
-  if (llvm::isa<LambdaExpr>(S))
-    return false;
-  for (const Stmt *Child : S->children())
-    if (containsSuspension(Child))
-      return true;
-  return false;
-}
-
-/// The nearest parent of \p E that is not an implicit node.
-const Stmt *explicitParent(const Expr &E, ASTContext &Ctx, const Stmt **Child) {
-  DynTypedNode Node = DynTypedNode::create(E);
-  *Child = &E;
-  for (unsigned Hops = 0; Hops < 8; ++Hops) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    const auto *PS = Parents[0].get<Stmt>();
-    if (!PS)
-      return nullptr;
-    if (llvm::isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                  CXXBindTemporaryExpr, ExprWithCleanups>(PS)) {
-      *Child = PS;
-      Node = Parents[0];
-      continue;
-    }
-    return PS;
-  }
-  return nullptr;
-}
-
-/// True if \p Call is a whole expression statement: its value is unused, so
-/// it can become a `co_await` of a runtime call that returns nothing.
-bool isStatementPosition(const Expr &Call, ASTContext &Ctx) {
-  const Stmt *Child = nullptr;
-  const Stmt *PS = explicitParent(Call, Ctx, &Child);
-  if (!PS)
-    return false;
-  if (llvm::isa<CompoundStmt, CaseStmt, DefaultStmt, LabelStmt>(PS))
-    return true;
-  if (const auto *If = llvm::dyn_cast<IfStmt>(PS))
-    return If->getThen() == Child || If->getElse() == Child;
-  if (const auto *While = llvm::dyn_cast<WhileStmt>(PS))
-    return While->getBody() == Child;
-  if (const auto *For = llvm::dyn_cast<ForStmt>(PS))
-    return For->getBody() == Child;
-  if (const auto *Range = llvm::dyn_cast<CXXForRangeStmt>(PS))
-    return Range->getBody() == Child;
-  if (const auto *Do = llvm::dyn_cast<DoStmt>(PS))
-    return Do->getBody() == Child;
-  return false;
-}
-
-/// True if `co_await X` in place of \p Call needs parentheses: a postfix
-/// operator applies to the call's result (`f().size()`, `f()[0]`, `f()++`).
-bool needsParentheses(const Expr &Call, ASTContext &Ctx) {
-  const Stmt *Child = nullptr;
-  const Stmt *PS = explicitParent(Call, Ctx, &Child);
-  if (!PS)
-    return false;
-  if (llvm::isa<MemberExpr, ArraySubscriptExpr, CXXDependentScopeMemberExpr>(PS))
-    return true;
-  if (const auto *Unary = llvm::dyn_cast<UnaryOperator>(PS))
-    return Unary->isPostfix();
-  if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(PS)) {
-    if (Op->getNumArgs() == 0 || Op->getArg(0) != Child)
-      return false;
-    switch (Op->getOperator()) {
-    case OO_Subscript:
-    case OO_Call:
-    case OO_Arrow:
-      return true;
-    case OO_PlusPlus:
-    case OO_MinusMinus:
-      return Op->getNumArgs() == 2; // the postfix form
-    default:
-      return false;
-    }
-  }
-  if (const auto *Outer = llvm::dyn_cast<CallExpr>(PS))
-    return Outer->getCallee() == Child;
-  return false;
-}
-
-std::optional<std::string> sourceText(SourceRange Range, const SourceManager &SM,
-                                      const LangOptions &LO) {
-  CharSourceRange Chars = Lexer::makeFileCharRange(
-      CharSourceRange::getTokenRange(Range), SM, LO);
-  if (Chars.isInvalid())
-    return std::nullopt;
-  bool Invalid = false;
-  StringRef Text = Lexer::getSourceText(Chars, SM, LO, &Invalid);
-  if (Invalid)
-    return std::nullopt;
-  return Text.str();
 }
 
 } // namespace
@@ -696,30 +596,26 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
     }
     if (!Template.empty()) {
       // The runtime's sleep returns nothing: only a statement of its own.
-      if (AsCall->getNumArgs() == 1 && isStatementPosition(Call, Ctx))
+      if (AsCall->getNumArgs() == 1 && analysis::isStatementPosition(Call, Ctx))
         if (std::optional<std::string> Arg =
-                sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO)) {
+                analysis::sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO)) {
           Replacement =
               catalog::expandTemplate(Template, Prefix + *Arg + Suffix);
           NeedsHeader = true;
         }
     } else if ((A.Fix == FixKind::Offload || A.Fix == FixKind::OffloadOnNote) &&
-               !OffloadTemplate.empty() && !containsSuspension(&Call)) {
-      if (std::optional<std::string> Text = sourceText(Call.getSourceRange(), SM, LO)) {
-        // A reference result stays a reference (std::getline returns the
-        // stream); a value or void is returned as is.
-        std::string Lambda = Call.isGLValue()
-                                 ? "[&]() -> decltype(auto) { return " + *Text + "; }"
-                                 : "[&] { return " + *Text + "; }";
-        Replacement = catalog::expandTemplate(OffloadTemplate, Lambda);
+               !OffloadTemplate.empty() && !analysis::containsSuspension(&Call)) {
+      if (std::optional<std::string> Text = analysis::sourceText(Call.getSourceRange(), SM, LO)) {
+        Replacement = catalog::expandTemplate(
+            OffloadTemplate, analysis::offloadLambda(Call, *Text));
         NeedsHeader = true;
       }
     } else if (A.Fix == FixKind::AwaitArgument && AsCall->getNumArgs() >= 1) {
       if (std::optional<std::string> Arg =
-              sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO))
+              analysis::sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO))
         Replacement = "co_await " + *Arg;
     }
-    if (!Replacement.empty() && needsParentheses(Call, Ctx))
+    if (!Replacement.empty() && analysis::needsParentheses(Call, Ctx))
       Replacement = "(" + Replacement + ")";
   }
 
