@@ -165,39 +165,14 @@ bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
 
 BlockingCallCheck::BlockingCallCheck(StringRef Name,
                                      tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      RuntimeName(Options.getLocalOrGlobal("Runtime", "aio").str()),
-      Profile(catalog::runtimeProfiles().front()),
-      Inserter(Options.getLocalOrGlobal("IncludeStyle",
-                                        tidy::utils::IncludeSorter::IS_LLVM),
-               areDiagsSelfContained()) {
-  if (const catalog::RuntimeProfile *P = catalog::findRuntimeProfile(RuntimeName)) {
-    Profile = *P;
-  } else {
-    configurationDiag("invalid value '%0' for option 'Runtime'; expected one "
-                      "of %1 (using 'aio')")
-        << RuntimeName << catalog::runtimeProfileNames();
-    RuntimeName = "aio";
-  }
-  SleepForTemplate = Options.get("SleepForTemplate", Profile.SleepFor).str();
-  SleepUntilTemplate = Options.get("SleepUntilTemplate", Profile.SleepUntil).str();
-  OffloadTemplate = Options.get("OffloadTemplate", Profile.Offload).str();
-  RuntimeHeader = Options.get("RuntimeHeader", Profile.Header).str();
-  for (auto [OptionName, Value] :
-       {std::pair<StringRef, std::string *>{"SleepForTemplate", &SleepForTemplate},
-        {"SleepUntilTemplate", &SleepUntilTemplate},
-        {"OffloadTemplate", &OffloadTemplate}}) {
-    if (!Value->empty() && StringRef(*Value).find("{0}") == StringRef::npos) {
-      configurationDiag("option '%0' must contain '{0}' where the argument "
-                        "goes; the template '%1' is ignored")
-          << OptionName << *Value;
-      Value->clear();
-    }
-  }
+    : CoroCheckBase(Name, Context) {
+  SleepForTemplate = readTemplate("SleepForTemplate", Profile.SleepFor);
+  SleepUntilTemplate = readTemplate("SleepUntilTemplate", Profile.SleepUntil);
+  OffloadTemplate = readTemplate("OffloadTemplate", Profile.Offload);
 
   // Categories.
   std::string DefaultCategories;
-  for (unsigned I = 0; I <= static_cast<unsigned>(Category::User); ++I) {
+  for (unsigned I = 0; I <= static_cast<unsigned>(Category::Cpu); ++I) {
     auto Cat = static_cast<Category>(I);
     if (!catalog::enabledByDefault(Cat))
       continue;
@@ -218,6 +193,8 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
 
   // The catalog, indexed.
   for (const BlockingApi &Entry : catalog::blockingApis()) {
+    if (Entry.Cat == Category::Cpu)
+      continue; // coro-cpu-bound-loop's
     switch (Entry.Kind) {
     case ApiKind::Function:
       Functions[catalog::plainName(Entry.Name)].push_back(&Entry);
@@ -256,46 +233,23 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
     Functions[catalog::plainName(Stored)].push_back(&UserEntries.back());
   }
   AllowedFunctions = analysis::splitList(Options.get("AllowedFunctions", ""));
-
-  ContextOptions.SyncGenerators = analysis::splitList(
-      Options.get("SyncGenerators", analysis::defaultSyncGenerators()));
-  ContextOptions.OffloadFunctions = analysis::splitList(
-      Options.get("OffloadFunctions", analysis::defaultOffloadFunctions()));
-  ContextOptions.InlineFunctions = analysis::splitList(
-      Options.get("InlineFunctions", analysis::defaultInlineFunctions()));
-  ContextOptions.AsyncContextFunctions =
-      analysis::splitList(Options.get("AsyncContextFunctions", ""));
 }
 
 void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "Runtime", RuntimeName);
+  CoroCheckBase::storeOptions(Opts);
   Options.store(Opts, "SleepForTemplate", SleepForTemplate);
   Options.store(Opts, "SleepUntilTemplate", SleepUntilTemplate);
   Options.store(Opts, "OffloadTemplate", OffloadTemplate);
-  Options.store(Opts, "RuntimeHeader", RuntimeHeader);
   Options.store(Opts, "EnabledCategories", EnabledCategoriesOption);
   Options.store(Opts, "BlockingFunctions", analysis::joinList(BlockingFunctions));
   Options.store(Opts, "AllowedFunctions", analysis::joinList(AllowedFunctions));
-  Options.store(Opts, "SyncGenerators",
-                analysis::joinList(ContextOptions.SyncGenerators));
-  Options.store(Opts, "OffloadFunctions",
-                analysis::joinList(ContextOptions.OffloadFunctions));
-  Options.store(Opts, "InlineFunctions",
-                analysis::joinList(ContextOptions.InlineFunctions));
-  Options.store(Opts, "AsyncContextFunctions",
-                analysis::joinList(ContextOptions.AsyncContextFunctions));
-  Options.store(Opts, "IncludeStyle", Inserter.getStyle());
-}
-
-void BlockingCallCheck::registerPPCallbacks(const SourceManager &SM,
-                                            Preprocessor *PP,
-                                            Preprocessor *ModuleExpanderPP) {
-  Inserter.registerPreprocessor(PP);
 }
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
   std::vector<StringRef> FunctionNames, MethodNames, ClassNames;
   for (const BlockingApi &Entry : catalog::blockingApis()) {
+    if (Entry.Cat == Category::Cpu)
+      continue;
     if (Entry.Kind == ApiKind::Function)
       FunctionNames.push_back(Entry.Name);
     else if (Entry.Kind == ApiKind::Method)
@@ -501,6 +455,7 @@ std::string BlockingCallCheck::hintFor(const Api &A) const {
     return OffloadAdvice();
   case FixKind::AwaitArgument:
     return "co_await the work instead";
+  case FixKind::OffloadCpu:
   case FixKind::None:
     break;
   }
@@ -519,17 +474,6 @@ std::string BlockingCallCheck::hintFor(const Api &A) const {
   }
 }
 
-std::optional<FixItHint>
-BlockingCallCheck::includeFor(SourceLocation Loc, const SourceManager &SM) {
-  if (RuntimeHeader.empty())
-    return std::nullopt;
-  // The inserter takes <h> as written and adds the quotes of "h".
-  StringRef Header = RuntimeHeader;
-  if (Header.size() > 1 && Header.front() == '"' && Header.back() == '"')
-    Header = Header.drop_front().drop_back();
-  return Inserter.createIncludeInsertion(SM.getFileID(Loc), Header);
-}
-
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Call = Result.Nodes.getNodeAs<Expr>("call");
   const auto *Callee = Result.Nodes.getNodeAs<FunctionDecl>("callee");
@@ -538,7 +482,7 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
 
   SourceLocation Loc = Call->getBeginLoc();
-  if (Loc.isInvalid() || Reported.contains(Loc.getRawEncoding()))
+  if (Loc.isInvalid())
     return;
 
   std::optional<analysis::AsyncPlacement> Where =
@@ -546,9 +490,8 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Where || Where->IsAwaitedOperand)
     return;
   std::optional<Api> A = classify(*Call, *Callee, *Where, Ctx);
-  if (!A)
+  if (!A || !firstReportAt(Loc))
     return;
-  Reported.insert(Loc.getRawEncoding());
   diagnose(*Call, *A, *Where, Result);
 }
 

@@ -3,12 +3,9 @@
 #ifndef COROLINT_CHECKS_BLOCKINGCALLCHECK_H
 #define COROLINT_CHECKS_BLOCKINGCALLCHECK_H
 
-#include "checks/analysis/AsyncContext.h"
+#include "checks/CoroCheckBase.h"
 #include "checks/catalog/BlockingApis.h"
-#include "checks/catalog/RuntimeProfiles.h"
 
-#include "clang-tidy/ClangTidyCheck.h"
-#include "clang-tidy/utils/IncludeInserter.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -20,22 +17,13 @@ namespace corolint {
 /// rewrites them into the runtime's awaitable equivalent or an offload.
 ///
 /// Documentation: docs/checks/coro-blocking-call.md
-class BlockingCallCheck : public clang::tidy::ClangTidyCheck {
+class BlockingCallCheck : public CoroCheckBase {
 public:
   BlockingCallCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
 
-  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus20;
-  }
-  std::optional<clang::TraversalKind> getCheckTraversalKind() const override {
-    return clang::TK_AsIs;
-  }
-  void registerPPCallbacks(const clang::SourceManager &SM, clang::Preprocessor *PP,
-                           clang::Preprocessor *ModuleExpanderPP) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
-  void onStartOfTranslationUnit() override { Reported.clear(); }
 
 private:
   /// A catalog entry, or one made from an option or an annotation, with the
@@ -58,21 +46,13 @@ private:
   void diagnose(const clang::Expr &Call, const Api &A,
                 const analysis::AsyncPlacement &Where,
                 const clang::ast_matchers::MatchFinder::MatchResult &Result);
-  std::optional<clang::FixItHint> includeFor(clang::SourceLocation Loc,
-                                             const clang::SourceManager &SM);
-
-  std::string RuntimeName;
-  catalog::RuntimeProfile Profile;
   std::string SleepForTemplate;
   std::string SleepUntilTemplate;
   std::string OffloadTemplate;
-  std::string RuntimeHeader;
   std::vector<std::string> BlockingFunctions;
   std::vector<std::string> AllowedFunctions;
   std::string EnabledCategoriesOption;
   llvm::DenseSet<unsigned> EnabledCategories;
-  analysis::AsyncContextOptions ContextOptions;
-  clang::tidy::utils::IncludeInserter Inserter;
 
   /// Catalog lookups: free functions by qualified name, member functions by
   /// their name, constructors by class.
@@ -82,10 +62,6 @@ private:
   /// Entries made from BlockingFunctions (stable addresses).
   std::deque<catalog::BlockingApi> UserEntries;
   std::deque<std::string> UserNames;
-
-  /// Calls already reported in this TU: a template's instantiations share
-  /// the pattern's locations and must be reported once.
-  llvm::DenseSet<unsigned> Reported;
 };
 
 } // namespace corolint

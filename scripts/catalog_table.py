@@ -21,11 +21,13 @@ CATEGORIES = [
     ("Network", "network"), ("Http", "http"), ("Database", "database"),
     ("Process", "process"), ("ThreadWait", "thread-wait"),
     ("SyncWait", "sync-wait"), ("Lock", "lock (off by default)"),
+    ("Cpu", "cpu (reported by coro-cpu-bound-loop)"),
 ]
 FIXES = {
     "None": "message only", "SleepFor": "await sleep", "SleepUntil": "await sleep until",
     "SleepSeconds": "await sleep (seconds)", "SleepMicroseconds": "await sleep (microseconds)",
     "Offload": "offload", "OffloadOnNote": "offload, on a note", "AwaitArgument": "co_await the argument",
+    "OffloadCpu": "run on the CPU executor",
 }
 CONDITIONS = {
     "None": "", "SubjectIsStdin": "on stdin / std::cin",

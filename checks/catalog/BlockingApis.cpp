@@ -38,6 +38,7 @@ constexpr CategoryInfo Categories[] = {
     {Category::Lock, "lock", "takes a lock", false},
     {Category::Annotated, "annotated", "annotated as blocking", true},
     {Category::User, "user", "listed in BlockingFunctions", true},
+    {Category::Cpu, "cpu", "CPU-heavy", false},
 };
 
 const CategoryInfo &info(Category Cat) {

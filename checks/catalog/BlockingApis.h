@@ -33,6 +33,9 @@ enum class Category : std::uint8_t {
   Annotated,
   /// Entries of the `BlockingFunctions` option without a category.
   User,
+  /// CPU-heavy functions: reported by coro-cpu-bound-loop, not by
+  /// coro-blocking-call.
+  Cpu,
 };
 
 /// How a call is rewritten.
@@ -45,6 +48,7 @@ enum class FixKind : std::uint8_t {
   Offload,           ///< run the call on the runtime's I/O pool and await it
   OffloadOnNote,     ///< as Offload, on a note: errno is read on another thread
   AwaitArgument,     ///< `sync_wait(t)` becomes `co_await t`
+  OffloadCpu,        ///< run the call on the runtime's CPU executor
 };
 
 /// When a call to the API blocks; the subject is the object of a member

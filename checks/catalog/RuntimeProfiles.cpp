@@ -12,23 +12,27 @@ namespace {
 // thread_pool the program owns, likewise.
 constexpr RuntimeProfile Profiles[] = {
     {"aio", "co_await aio::sleep_for({0})", "co_await aio::sleep_until({0})",
-     "", "co_await aio::to_thread({0})", "", "<aio/aio.hpp>"},
+     "", "co_await aio::to_thread({0})", "",
+     "co_await aio::run_in_executor(aio::cpu_executor(), {0})", "",
+     "<aio/aio.hpp>"},
     {"asio",
      "co_await asio::steady_timer(co_await asio::this_coro::executor, {0})"
      ".async_wait(asio::use_awaitable)",
      "", "use a steady_timer's async_wait(asio::use_awaitable)", "",
      "offload it to an asio::thread_pool with asio::co_spawn and co_await "
      "the result",
-     "<asio.hpp>"},
+     "", "run it on an asio::thread_pool with asio::co_spawn", "<asio.hpp>"},
     {"cppcoro", "", "", "use 'co_await io_service.schedule_after(...)'", "",
      "offload it: co_await a cppcoro::static_thread_pool's schedule() first",
-     ""},
+     "", "run it on a cppcoro::static_thread_pool: co_await its schedule() "
+     "first", ""},
     {"libcoro", "", "", "use 'co_await scheduler->yield_for(...)'", "",
-     "offload it: co_await a coro::thread_pool's schedule() first", ""},
+     "offload it: co_await a coro::thread_pool's schedule() first", "",
+     "run it on a coro::thread_pool: co_await its schedule() first", ""},
     {"folly", "", "", "use 'co_await folly::coro::sleep(...)'", "",
-     "offload it to an I/O executor", ""},
+     "offload it to an I/O executor", "", "run it on a CPU executor", ""},
     {"none", "", "", "use the runtime's asynchronous sleep", "",
-     "offload it to a worker thread", ""},
+     "offload it to a worker thread", "", "run it on a worker thread", ""},
 };
 } // namespace
 

@@ -29,6 +29,10 @@ struct RuntimeProfile {
   llvm::StringRef Offload;
   /// The advice of the message for an offload when there is no template.
   llvm::StringRef OffloadHint;
+  /// Awaits a callable `{0}` run on the runtime's CPU executor.
+  llvm::StringRef CpuOffload;
+  /// The advice of the message for CPU work when there is no template.
+  llvm::StringRef CpuOffloadHint;
   /// The header that declares the templates' names (with <> or "").
   llvm::StringRef Header;
 };

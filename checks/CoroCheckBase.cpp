@@ -1,0 +1,83 @@
+//===- CoroCheckBase.cpp - what every coro-* check shares -----------------===//
+
+#include "checks/CoroCheckBase.h"
+
+namespace corolint {
+
+CoroCheckBase::CoroCheckBase(llvm::StringRef Name,
+                             clang::tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      RuntimeName(Options.getLocalOrGlobal("Runtime", "aio").str()),
+      Profile(catalog::runtimeProfiles().front()),
+      Inserter(Options.getLocalOrGlobal("IncludeStyle",
+                                        clang::tidy::utils::IncludeSorter::IS_LLVM),
+               areDiagsSelfContained()) {
+  if (const catalog::RuntimeProfile *P = catalog::findRuntimeProfile(RuntimeName)) {
+    Profile = *P;
+  } else {
+    configurationDiag("invalid value '%0' for option 'Runtime'; expected one "
+                      "of %1 (using 'aio')")
+        << RuntimeName << catalog::runtimeProfileNames();
+    RuntimeName = "aio";
+  }
+  RuntimeHeader = Options.get("RuntimeHeader", Profile.Header).str();
+
+  ContextOptions.SyncGenerators = analysis::splitList(
+      Options.get("SyncGenerators", analysis::defaultSyncGenerators()));
+  ContextOptions.OffloadFunctions = analysis::splitList(
+      Options.get("OffloadFunctions", analysis::defaultOffloadFunctions()));
+  ContextOptions.InlineFunctions = analysis::splitList(
+      Options.get("InlineFunctions", analysis::defaultInlineFunctions()));
+  ContextOptions.AsyncContextFunctions =
+      analysis::splitList(Options.get("AsyncContextFunctions", ""));
+}
+
+void CoroCheckBase::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "Runtime", RuntimeName);
+  Options.store(Opts, "RuntimeHeader", RuntimeHeader);
+  Options.store(Opts, "IncludeStyle", Inserter.getStyle());
+  Options.store(Opts, "SyncGenerators",
+                analysis::joinList(ContextOptions.SyncGenerators));
+  Options.store(Opts, "OffloadFunctions",
+                analysis::joinList(ContextOptions.OffloadFunctions));
+  Options.store(Opts, "InlineFunctions",
+                analysis::joinList(ContextOptions.InlineFunctions));
+  Options.store(Opts, "AsyncContextFunctions",
+                analysis::joinList(ContextOptions.AsyncContextFunctions));
+}
+
+void CoroCheckBase::registerPPCallbacks(const clang::SourceManager &SM,
+                                        clang::Preprocessor *PP,
+                                        clang::Preprocessor *ModuleExpanderPP) {
+  Inserter.registerPreprocessor(PP);
+}
+
+std::string CoroCheckBase::readTemplate(llvm::StringRef OptionName,
+                                        llvm::StringRef Default) {
+  std::string Value = Options.get(OptionName, Default).str();
+  if (!Value.empty() && llvm::StringRef(Value).find("{0}") == llvm::StringRef::npos) {
+    configurationDiag("option '%0' must contain '{0}' where the argument "
+                      "goes; the template '%1' is ignored")
+        << OptionName << Value;
+    Value.clear();
+  }
+  return Value;
+}
+
+std::optional<clang::FixItHint>
+CoroCheckBase::includeFor(clang::SourceLocation Loc,
+                          const clang::SourceManager &SM) {
+  if (RuntimeHeader.empty())
+    return std::nullopt;
+  // The inserter takes <h> as written and adds the quotes of "h".
+  llvm::StringRef Header = RuntimeHeader;
+  if (Header.size() > 1 && Header.front() == '"' && Header.back() == '"')
+    Header = Header.drop_front().drop_back();
+  return Inserter.createIncludeInsertion(SM.getFileID(Loc), Header);
+}
+
+bool CoroCheckBase::firstReportAt(clang::SourceLocation Loc) {
+  return Loc.isValid() && Reported.insert(Loc.getRawEncoding()).second;
+}
+
+} // namespace corolint

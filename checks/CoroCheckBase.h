@@ -1,0 +1,61 @@
+//===- CoroCheckBase.h - what every coro-* check shares ---------*- C++ -*-===//
+//
+// The runtime profile (`Runtime`, global or local), the async-context
+// options, the include inserter for the runtime's header, template
+// validation, and the once-per-location rule for template instantiations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COROLINT_CHECKS_COROCHECKBASE_H
+#define COROLINT_CHECKS_COROCHECKBASE_H
+
+#include "checks/analysis/AsyncContext.h"
+#include "checks/catalog/RuntimeProfiles.h"
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "clang-tidy/utils/IncludeInserter.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace corolint {
+
+class CoroCheckBase : public clang::tidy::ClangTidyCheck {
+public:
+  CoroCheckBase(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+
+  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const override {
+    return LangOpts.CPlusPlus20;
+  }
+  std::optional<clang::TraversalKind> getCheckTraversalKind() const override {
+    return clang::TK_AsIs;
+  }
+  void registerPPCallbacks(const clang::SourceManager &SM, clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void onStartOfTranslationUnit() override { Reported.clear(); }
+
+protected:
+  /// Reads template option \p OptionName (default from the profile); a
+  /// template without `{0}` is reported and ignored.
+  std::string readTemplate(llvm::StringRef OptionName, llvm::StringRef Default);
+
+  /// The insertion of RuntimeHeader into the file of \p Loc, once per file.
+  std::optional<clang::FixItHint> includeFor(clang::SourceLocation Loc,
+                                             const clang::SourceManager &SM);
+
+  /// Records \p Loc as reported; false if it was already (a template's
+  /// instantiations share the pattern's locations and are reported once).
+  bool firstReportAt(clang::SourceLocation Loc);
+
+  std::string RuntimeName;
+  catalog::RuntimeProfile Profile;
+  std::string RuntimeHeader;
+  analysis::AsyncContextOptions ContextOptions;
+
+private:
+  clang::tidy::utils::IncludeInserter Inserter;
+  llvm::DenseSet<unsigned> Reported;
+};
+
+} // namespace corolint
+
+#endif // COROLINT_CHECKS_COROCHECKBASE_H
