@@ -12,7 +12,7 @@ BUILD_TYPE ?= Release
 LIT = $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
 LIT_ARGS ?= -sv
 
-.PHONY: all setup configure build test run clean
+.PHONY: all setup configure build test run clean bench-checks
 
 all: build
 
@@ -35,6 +35,11 @@ test: build
 
 run: build
 	@scripts/run-examples.sh $(LLVM)
+
+# The checks' cost against a parse-only clang-tidy run (bench/README.md);
+# e.g. make bench-checks LLVM=22 BENCH_ARGS='--repeat 5 --max-ratio 1.05'
+bench-checks: build
+	python3 bench/bench_checks.py --llvm $(LLVM) $(BENCH_ARGS)
 
 clean:
 	rm -rf build
