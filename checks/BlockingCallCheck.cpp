@@ -22,10 +22,6 @@ namespace corolint {
 
 namespace {
 
-AST_MATCHER(FunctionDecl, hasFunctionEffects) {
-  return !Node.getFunctionEffects().empty();
-}
-
 constexpr llvm::StringLiteral BlockingAnnotation = "corolint::blocking";
 constexpr llvm::StringLiteral NonBlockingAnnotation = "corolint::nonblocking";
 
@@ -233,6 +229,18 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
     Functions[catalog::plainName(Stored)].push_back(&UserEntries.back());
   }
   AllowedFunctions = analysis::splitList(Options.get("AllowedFunctions", ""));
+
+  // The last name of everything above: a cheap first filter for calls.
+  auto LastName = [](StringRef Name) {
+    size_t Colons = Name.rfind("::");
+    return Colons == StringRef::npos ? Name : Name.substr(Colons + 2);
+  };
+  for (const auto &Entry : Functions)
+    InterestingNames.insert(LastName(Entry.getKey()));
+  for (const auto &Entry : Methods)
+    InterestingNames.insert(Entry.getKey());
+  for (const auto &Entry : Constructors)
+    InterestingNames.insert(LastName(Entry.getKey()));
 }
 
 void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
@@ -246,37 +254,34 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 }
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
-  std::vector<StringRef> FunctionNames, MethodNames, ClassNames;
-  for (const BlockingApi &Entry : catalog::blockingApis()) {
-    if (Entry.Cat == Category::Cpu)
-      continue;
-    if (Entry.Kind == ApiKind::Function)
-      FunctionNames.push_back(Entry.Name);
-    else if (Entry.Kind == ApiKind::Method)
-      MethodNames.push_back(Entry.Name);
-    else
-      ClassNames.push_back(Entry.Class);
-  }
-  for (const BlockingApi &Entry : UserEntries)
-    FunctionNames.push_back(Entry.Name);
+  // Async bodies are found from the top and walked once (no parent map):
+  // coroutine functions and lambdas, and AsyncContextFunctions entries.
+  Finder->addMatcher(functionDecl(isDefinition(), hasBody(coroutineBodyStmt()),
+                                  unless(isExpansionInSystemHeader()))
+                         .bind("function"),
+                     this);
+  Finder->addMatcher(lambdaExpr(unless(isExpansionInSystemHeader())).bind("lambda"),
+                     this);
+  std::vector<StringRef> Callbacks(ContextOptions.AsyncContextFunctions.begin(),
+                                   ContextOptions.AsyncContextFunctions.end());
+  if (!Callbacks.empty())
+    Finder->addMatcher(functionDecl(isDefinition(), hasAnyName(Callbacks),
+                                    unless(isExpansionInSystemHeader()))
+                           .bind("function"),
+                       this);
+}
 
-  auto Callee =
-      functionDecl(anyOf(hasAnyName(FunctionNames),
-                         cxxMethodDecl(hasAnyName(MethodNames)),
-                         hasAttr(attr::Annotate),
-                         cxxMethodDecl(ofClass(hasAttr(attr::Annotate))),
-                         hasFunctionEffects()))
-          .bind("callee");
-  Finder->addMatcher(
-      callExpr(callee(Callee), unless(isExpansionInSystemHeader())).bind("call"),
-      this);
-  Finder->addMatcher(
-      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(
-                                          ofClass(hasAnyName(ClassNames)))
-                                          .bind("callee")),
-                       unless(isExpansionInSystemHeader()))
-          .bind("call"),
-      this);
+bool BlockingCallCheck::mayBlock(const FunctionDecl &Callee) const {
+  if (const auto *Ctor = llvm::dyn_cast<CXXConstructorDecl>(&Callee))
+    return InterestingNames.contains(Ctor->getParent()->getName()) ||
+           hasAnnotation(Ctor->getParent(), BlockingAnnotation);
+  DeclarationName Name = Callee.getDeclName();
+  bool Interesting = Name.isIdentifier()
+                         ? InterestingNames.contains(Name.getAsIdentifierInfo()->getName())
+                         : InterestingNames.contains(Name.getAsString());
+  return Interesting || Callee.hasAttr<AnnotateAttr>() ||
+         (classOf(Callee) && classOf(Callee)->hasAttr<AnnotateAttr>()) ||
+         !Callee.getFunctionEffects().empty();
 }
 
 bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Call,
@@ -475,28 +480,47 @@ std::string BlockingCallCheck::hintFor(const Api &A) const {
 }
 
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Call = Result.Nodes.getNodeAs<Expr>("call");
-  const auto *Callee = Result.Nodes.getNodeAs<FunctionDecl>("callee");
-  if (!Call || !Callee)
+  const FunctionDecl *Body = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  const LambdaExpr *Lambda = Result.Nodes.getNodeAs<LambdaExpr>("lambda");
+  if (Lambda) {
+    Body = Lambda->getCallOperator();
+    if (!Body || !analysis::isCoroutine(*Body))
+      return;
+  } else if (const auto *MD = llvm::dyn_cast_or_null<CXXMethodDecl>(Body);
+             MD && MD->getParent()->isLambda()) {
+    return; // walked through its LambdaExpr
+  }
+  if (!Body || !Walked.insert(Body).second ||
+      !analysis::isAsyncCoroutine(*Body, ContextOptions))
     return;
+
   ASTContext &Ctx = *Result.Context;
-
-  SourceLocation Loc = Call->getBeginLoc();
-  if (Loc.isInvalid())
-    return;
-
-  std::optional<analysis::AsyncPlacement> Where =
-      analysis::findAsyncPlacement(*Call, Ctx, ContextOptions);
-  if (!Where || Where->IsAwaitedOperand)
-    return;
-  std::optional<Api> A = classify(*Call, *Callee, *Where, Ctx);
-  if (!A || !firstReportAt(Loc))
-    return;
-  diagnose(*Call, *A, *Where, Result);
+  analysis::walkAsyncBody(
+      *Body, Lambda, ContextOptions,
+      [&](const Stmt &S, const analysis::AsyncPlacement &Where,
+          analysis::ParentChain Parents) {
+        if (Where.IsAwaitedOperand)
+          return;
+        const FunctionDecl *Callee = nullptr;
+        if (const auto *Call = llvm::dyn_cast<CallExpr>(&S))
+          Callee = Call->getDirectCallee();
+        else if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(&S))
+          Callee = Construct->getConstructor();
+        if (!Callee || !mayBlock(*Callee))
+          return;
+        const auto &Call = llvm::cast<Expr>(S);
+        if (Ctx.getSourceManager().isInSystemHeader(Call.getBeginLoc()))
+          return;
+        std::optional<Api> A = classify(Call, *Callee, Where, Ctx);
+        if (!A || !firstReportAt(Call.getBeginLoc()))
+          return;
+        diagnose(Call, *A, Where, Parents, Result);
+      });
 }
 
 void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
                                  const analysis::AsyncPlacement &Where,
+                                 analysis::ParentChain Parents,
                                  const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
@@ -539,7 +563,7 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
     }
     if (!Template.empty()) {
       // The runtime's sleep returns nothing: only a statement of its own.
-      if (AsCall->getNumArgs() == 1 && analysis::isStatementPosition(Call, Ctx))
+      if (AsCall->getNumArgs() == 1 && analysis::isStatementPosition(Call, Parents))
         if (std::optional<std::string> Arg =
                 analysis::sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO)) {
           Replacement =
@@ -558,7 +582,7 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
               analysis::sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO))
         Replacement = "co_await " + *Arg;
     }
-    if (!Replacement.empty() && analysis::needsParentheses(Call, Ctx))
+    if (!Replacement.empty() && analysis::needsParentheses(Call, Parents))
       Replacement = "(" + Replacement + ")";
   }
 

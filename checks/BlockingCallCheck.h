@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <deque>
 
@@ -24,6 +25,10 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void onStartOfTranslationUnit() override {
+    CoroCheckBase::onStartOfTranslationUnit();
+    Walked.clear();
+  }
 
 private:
   /// A catalog entry, or one made from an option or an annotation, with the
@@ -43,8 +48,10 @@ private:
                       const analysis::AsyncPlacement &Where,
                       const clang::ASTContext &Ctx) const;
   std::string hintFor(const Api &A) const;
+  bool mayBlock(const clang::FunctionDecl &Callee) const;
   void diagnose(const clang::Expr &Call, const Api &A,
                 const analysis::AsyncPlacement &Where,
+                analysis::ParentChain Parents,
                 const clang::ast_matchers::MatchFinder::MatchResult &Result);
   std::string SleepForTemplate;
   std::string SleepUntilTemplate;
@@ -62,6 +69,10 @@ private:
   /// Entries made from BlockingFunctions (stable addresses).
   std::deque<catalog::BlockingApi> UserEntries;
   std::deque<std::string> UserNames;
+  /// The unqualified names of everything above, to skip other calls fast.
+  llvm::StringSet<> InterestingNames;
+  /// Bodies walked in this TU (a lambda's is reached twice).
+  llvm::DenseSet<const clang::FunctionDecl *> Walked;
 };
 
 } // namespace corolint

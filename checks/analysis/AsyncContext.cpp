@@ -3,7 +3,6 @@
 #include "checks/analysis/AsyncContext.h"
 
 #include "clang/AST/ExprConcepts.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -149,69 +148,6 @@ bool listed(const NamedDecl *D, llvm::ArrayRef<std::string> Names) {
          });
 }
 
-/// The expression that runs lambda \p L on the caller's thread before the
-/// enclosing statement completes: `L()`, `std::invoke(L)`, or a call of an
-/// InlineFunctions entry with L as an argument. Null when L is stored,
-/// returned, or handed to anything else (it may run elsewhere or later).
-const Expr *inlineInvocation(const LambdaExpr &L, ASTContext &Ctx,
-                             const AsyncContextOptions &Opts) {
-  DynTypedNode Node = DynTypedNode::create(L);
-  for (unsigned Hops = 0; Hops < 6; ++Hops) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    const auto *PS = Parents[0].get<Stmt>();
-    if (!PS)
-      return nullptr;
-    if (llvm::isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                  CXXBindTemporaryExpr, ParenExpr>(PS)) {
-      Node = Parents[0];
-      continue;
-    }
-    if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(PS)) {
-      const CXXRecordDecl *Class = Construct->getConstructor()->getParent();
-      if (listed(Class, Opts.OffloadFunctions))
-        return nullptr; // std::thread t([&] { ... })
-      if (listed(Class, Opts.InlineFunctions))
-        return Construct;
-      if (Construct->getNumArgs() == 1) {
-        Node = Parents[0]; // a conversion: std::function, a copy
-        continue;
-      }
-      return nullptr;
-    }
-    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(PS)) {
-      if (Op->getOperator() == OO_Call && Op->getNumArgs() > 0 &&
-          Op->getArg(0)->IgnoreUnlessSpelledInSource() == &L)
-        return Op;
-      return nullptr;
-    }
-    const NamedDecl *Callee = nullptr;
-    if (const auto *Call = llvm::dyn_cast<CallExpr>(PS))
-      Callee = Call->getDirectCallee();
-    if (!Callee || listed(Callee, Opts.OffloadFunctions))
-      return nullptr;
-    if (listed(Callee, Opts.InlineFunctions))
-      return llvm::cast<Expr>(PS);
-    return nullptr;
-  }
-  return nullptr;
-}
-
-/// The LambdaExpr whose call operator is \p MD, found through the parent map.
-const LambdaExpr *lambdaOf(const CXXMethodDecl &MD, ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(MD);
-  for (unsigned Hops = 0; Hops < 4; ++Hops) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    if (const auto *L = Parents[0].get<LambdaExpr>())
-      return L;
-    Node = Parents[0];
-  }
-  return nullptr;
-}
-
 } // namespace
 
 bool isCoroutine(const FunctionDecl &FD) { return coroutineBody(FD) != nullptr; }
@@ -261,102 +197,128 @@ bool isAsyncCoroutine(const FunctionDecl &FD, const AsyncContextOptions &Opts) {
          listed(&FD, Opts.AsyncContextFunctions);
 }
 
-std::optional<AsyncPlacement>
-findAsyncPlacement(const Stmt &S, ASTContext &Ctx,
-                   const AsyncContextOptions &Opts) {
-  AsyncPlacement P;
-  DynTypedNode Node = DynTypedNode::create(S);
-  const Stmt *Child = &S;
+namespace {
 
-  // A lambda's call operator reached either as LambdaExpr body or as the
-  // method itself, depending on how the parent map recorded it.
-  auto EnterLambda = [&](const LambdaExpr &L) -> std::optional<bool> {
-    const CXXMethodDecl *Op = L.getCallOperator();
-    if (Op && isCoroutine(*Op)) {
-      if (!isAsyncCoroutine(*Op, Opts))
-        return std::nullopt;
-      P.Coroutine = Op;
-      P.CoroutineLambda = &L;
-      return true; // found
-    }
-    const Expr *Call = inlineInvocation(L, Ctx, Opts);
-    if (!Call)
-      return std::nullopt; // a callback or an offloaded function
-    if (!P.InlineLambdaCall)
-      P.InlineLambdaCall = Call;
-    return false; // keep walking from the lambda
-  };
+/// The lambda of \p E, if E is one as written (through conversions to
+/// std::function and copies).
+const LambdaExpr *asLambda(const Expr *E) {
+  return E ? llvm::dyn_cast<LambdaExpr>(E->IgnoreUnlessSpelledInSource()) : nullptr;
+}
 
-  for (unsigned Hops = 0; Hops < 4096; ++Hops) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return std::nullopt;
-    const DynTypedNode &Parent = Parents[0];
+class Walker {
+public:
+  Walker(const AsyncContextOptions &Opts, AsyncVisitor Visit)
+      : Opts(Opts), Visit(Visit) {}
 
-    if (const auto *PS = Parent.get<Stmt>()) {
-      if (const auto *Await = llvm::dyn_cast<CoawaitExpr>(PS)) {
-        if (Await->getOperand() &&
-            Await->getOperand()->IgnoreUnlessSpelledInSource() == &S)
-          P.IsAwaitedOperand = true;
-      } else if (const auto *DAwait = llvm::dyn_cast<DependentCoawaitExpr>(PS)) {
-        if (DAwait->getOperand() &&
-            DAwait->getOperand()->IgnoreUnlessSpelledInSource() == &S)
-          P.IsAwaitedOperand = true;
-      } else if (llvm::isa<UnaryExprOrTypeTraitExpr, CXXNoexceptExpr,
-                           RequiresExpr, BlockExpr>(PS)) {
-        return std::nullopt; // unevaluated, or a block (its own context)
-      } else if (const auto *Typeid = llvm::dyn_cast<CXXTypeidExpr>(PS)) {
-        if (!Typeid->isPotentiallyEvaluated())
-          return std::nullopt;
-      } else if (const auto *Catch = llvm::dyn_cast<CXXCatchStmt>(PS)) {
-        if (Catch->getHandlerBlock() == Child)
-          P.InHandler = true;
-      } else if (const auto *L = llvm::dyn_cast<LambdaExpr>(PS)) {
-        bool InCapture = llvm::is_contained(L->capture_inits(), Child);
-        if (!InCapture) {
-          std::optional<bool> Found = EnterLambda(*L);
-          if (!Found)
-            return std::nullopt;
-          if (*Found)
-            return P;
-        }
-      }
-      Child = PS;
-      Node = Parent;
-      continue;
-    }
-
-    if (const auto *PD = Parent.get<Decl>()) {
-      if (const auto *MD = llvm::dyn_cast<CXXMethodDecl>(PD);
-          MD && MD->getParent()->isLambda()) {
-        const LambdaExpr *L = lambdaOf(*MD, Ctx);
-        if (!L)
-          return std::nullopt;
-        std::optional<bool> Found = EnterLambda(*L);
-        if (!Found)
-          return std::nullopt;
-        if (*Found)
-          return P;
-        Node = DynTypedNode::create(*L);
-        Child = L;
-        continue;
-      }
-      if (const auto *FD = llvm::dyn_cast<FunctionDecl>(PD)) {
-        if (FD->getBody() != Child || !isAsyncCoroutine(*FD, Opts))
-          return std::nullopt;
-        P.Coroutine = FD;
-        return P;
-      }
-      if (const auto *VD = llvm::dyn_cast<VarDecl>(PD);
-          VD && !llvm::isa<ParmVarDecl>(VD) && VD->isLocalVarDecl()) {
-        Node = Parent; // initializer of a local variable: keep walking
-        continue;
-      }
-      return std::nullopt;
-    }
-    return std::nullopt;
+  void walk(const Stmt *S, AsyncPlacement Where) {
+    if (!S)
+      return;
+    Where.IsAwaitedOperand = S == AwaitedOperand;
+    Visit(*S, Where, Stack);
+    Where.IsAwaitedOperand = false;
+    Stack.push_back(S);
+    walkChildren(S, Where);
+    Stack.pop_back();
   }
-  return std::nullopt;
+
+private:
+  void walkChildren(const Stmt *S, const AsyncPlacement &Where) {
+    // Unevaluated operands do not run; a block is its own context.
+    if (llvm::isa<UnaryExprOrTypeTraitExpr, CXXNoexceptExpr, RequiresExpr,
+                  BlockExpr>(S))
+      return;
+    if (const auto *Typeid = llvm::dyn_cast<CXXTypeidExpr>(S);
+        Typeid && !Typeid->isPotentiallyEvaluated())
+      return;
+
+    // A lambda expression evaluates its captures here; its body runs when
+    // it is called (see the calls below).
+    if (const auto *L = llvm::dyn_cast<LambdaExpr>(S)) {
+      for (const Expr *Init : L->capture_inits())
+        walk(Init, Where);
+      return;
+    }
+
+    // co_await X: X is evaluated here and its result awaited. Only the
+    // operand as written is walked; the rest is the compiler's.
+    if (const auto *Await = llvm::dyn_cast<CoawaitExpr>(S))
+      return walkAwaited(Await->getOperand(), Where);
+    if (const auto *Await = llvm::dyn_cast<DependentCoawaitExpr>(S))
+      return walkAwaited(Await->getOperand(), Where);
+    if (const auto *Yield = llvm::dyn_cast<CoyieldExpr>(S))
+      return walk(Yield->getOperand(), Where);
+    if (const auto *Return = llvm::dyn_cast<CoreturnStmt>(S))
+      return walk(Return->getOperand(), Where);
+
+    if (const auto *Catch = llvm::dyn_cast<CXXCatchStmt>(S)) {
+      AsyncPlacement InHandler = Where;
+      InHandler.InHandler = true;
+      return walk(Catch->getHandlerBlock(), InHandler);
+    }
+
+    for (const Stmt *Child : S->children())
+      walk(Child, Where);
+
+    // Lambdas that this expression runs on the spot.
+    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(S)) {
+      if (Op->getOperator() == OO_Call && Op->getNumArgs() > 0)
+        if (const LambdaExpr *L = asLambda(Op->getArg(0)))
+          walkInlineLambda(*L, Op, Where);
+      return;
+    }
+    const NamedDecl *Callee = nullptr;
+    llvm::ArrayRef<const Expr *> Args;
+    if (const auto *Call = llvm::dyn_cast<CallExpr>(S)) {
+      Callee = Call->getDirectCallee();
+      Args = llvm::ArrayRef(Call->getArgs(), Call->getNumArgs());
+    } else if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(S)) {
+      Callee = Construct->getConstructor()->getParent();
+      Args = llvm::ArrayRef(Construct->getArgs(), Construct->getNumArgs());
+    }
+    if (!Callee || Args.empty() || !listed(Callee, Opts.InlineFunctions) ||
+        listed(Callee, Opts.OffloadFunctions))
+      return;
+    for (const Expr *Arg : Args)
+      if (const LambdaExpr *L = asLambda(Arg))
+        walkInlineLambda(*L, llvm::cast<Expr>(S), Where);
+  }
+
+  void walkAwaited(const Expr *Operand, const AsyncPlacement &Where) {
+    if (!Operand)
+      return;
+    const Stmt *Saved = AwaitedOperand;
+    AwaitedOperand = Operand->IgnoreUnlessSpelledInSource();
+    walk(Operand, Where);
+    AwaitedOperand = Saved;
+  }
+
+  void walkInlineLambda(const LambdaExpr &L, const Expr *Invocation,
+                        const AsyncPlacement &Where) {
+    const CXXMethodDecl *Op = L.getCallOperator();
+    if (!Op || isCoroutine(*Op))
+      return; // a coroutine lambda is its own context
+    AsyncPlacement Inside = Where;
+    Inside.InlineLambdaCall = Invocation;
+    walk(L.getBody(), Inside);
+  }
+
+  const AsyncContextOptions &Opts;
+  AsyncVisitor Visit;
+  llvm::SmallVector<const Stmt *, 32> Stack;
+  const Stmt *AwaitedOperand = nullptr;
+};
+
+} // namespace
+
+void walkAsyncBody(const FunctionDecl &FD, const LambdaExpr *Lambda,
+                   const AsyncContextOptions &Opts, AsyncVisitor Visit) {
+  AsyncPlacement Where;
+  Where.Coroutine = &FD;
+  Where.CoroutineLambda = Lambda;
+  const Stmt *Body = FD.getBody();
+  if (const auto *Coro = llvm::dyn_cast_or_null<CoroutineBodyStmt>(Body))
+    Body = Coro->getBody(); // the user's statements, not the promise's
+  Walker(Opts, Visit).walk(Body, Where);
 }
 
 std::string coroutineName(const AsyncPlacement &P) {

@@ -13,6 +13,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
@@ -90,13 +91,23 @@ struct AsyncPlacement {
   bool IsAwaitedOperand = false;
 };
 
-/// Finds the async coroutine in which \p S runs on the loop's thread. Returns
-/// std::nullopt when \p S is not evaluated, runs in a non-coroutine function,
-/// in a synchronous generator, or in a lambda that is not invoked on the spot
-/// (a callback or an offloaded function runs elsewhere).
-std::optional<AsyncPlacement> findAsyncPlacement(const clang::Stmt &S,
-                                                 clang::ASTContext &Ctx,
-                                                 const AsyncContextOptions &Opts);
+/// The statements above the one visited, outermost first.
+using ParentChain = llvm::ArrayRef<const clang::Stmt *>;
+
+/// Called for every statement that runs on the loop's thread as part of an
+/// async body, with where it runs and its parents.
+using AsyncVisitor = llvm::function_ref<void(
+    const clang::Stmt &S, const AsyncPlacement &Where, ParentChain Parents)>;
+
+/// Walks the body of \p FD, an async coroutine or an AsyncContextFunctions
+/// entry (see isAsyncCoroutine), top-down: what runs on the loop's thread is
+/// visited; unevaluated operands, nested coroutine lambdas (their own
+/// contexts) and lambdas that are stored or handed to other functions (they
+/// run elsewhere or later) are not. Lambdas invoked on the spot or by an
+/// InlineFunctions entry are walked as part of the body. The walk needs no
+/// parent map, so its cost is that of the body alone.
+void walkAsyncBody(const clang::FunctionDecl &FD, const clang::LambdaExpr *Lambda,
+                   const AsyncContextOptions &Opts, AsyncVisitor Visit);
 
 /// A name for the coroutine of \p P as diagnostics print it.
 std::string coroutineName(const AsyncPlacement &P);

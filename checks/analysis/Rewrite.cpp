@@ -3,7 +3,6 @@
 #include "checks/analysis/Rewrite.h"
 
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Lex/Lexer.h"
 
@@ -26,24 +25,18 @@ bool containsSuspension(const Stmt *S) {
 
 namespace {
 
-/// The nearest parent of \p E that is not an implicit node.
-const Stmt *explicitParent(const Expr &E, ASTContext &Ctx, const Stmt **Child) {
-  DynTypedNode Node = DynTypedNode::create(E);
-  *Child = &E;
-  for (unsigned Hops = 0; Hops < 8; ++Hops) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    const auto *PS = Parents[0].get<Stmt>();
-    if (!PS)
-      return nullptr;
+/// The nearest parent of \p S in \p Parents that is not an implicit node,
+/// and in \p Child the node below it on the way to S.
+const Stmt *explicitParent(const Stmt &S, ParentChain Parents,
+                           const Stmt **Child) {
+  *Child = &S;
+  for (auto It = Parents.rbegin(); It != Parents.rend(); ++It) {
     if (llvm::isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                  CXXBindTemporaryExpr, ExprWithCleanups>(PS)) {
-      *Child = PS;
-      Node = Parents[0];
+                  CXXBindTemporaryExpr, FullExpr>(*It)) {
+      *Child = *It;
       continue;
     }
-    return PS;
+    return *It;
   }
   return nullptr;
 }
@@ -52,9 +45,9 @@ const Stmt *explicitParent(const Expr &E, ASTContext &Ctx, const Stmt **Child) {
 
 /// True if \p Call is a whole expression statement: its value is unused, so
 /// it can become a `co_await` of a runtime call that returns nothing.
-bool isStatementPosition(const Expr &Call, ASTContext &Ctx) {
+bool isStatementPosition(const Stmt &S, ParentChain Parents) {
   const Stmt *Child = nullptr;
-  const Stmt *PS = explicitParent(Call, Ctx, &Child);
+  const Stmt *PS = explicitParent(S, Parents, &Child);
   if (!PS)
     return false;
   if (llvm::isa<CompoundStmt, CaseStmt, DefaultStmt, LabelStmt>(PS))
@@ -74,9 +67,9 @@ bool isStatementPosition(const Expr &Call, ASTContext &Ctx) {
 
 /// True if `co_await X` in place of \p Call needs parentheses: a postfix
 /// operator applies to the call's result (`f().size()`, `f()[0]`, `f()++`).
-bool needsParentheses(const Expr &Call, ASTContext &Ctx) {
+bool needsParentheses(const Expr &Call, ParentChain Parents) {
   const Stmt *Child = nullptr;
-  const Stmt *PS = explicitParent(Call, Ctx, &Child);
+  const Stmt *PS = explicitParent(Call, Parents, &Child);
   if (!PS)
     return false;
   if (llvm::isa<MemberExpr, ArraySubscriptExpr, CXXDependentScopeMemberExpr>(PS))

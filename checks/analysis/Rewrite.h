@@ -9,6 +9,7 @@
 #ifndef COROLINT_CHECKS_ANALYSIS_REWRITE_H
 #define COROLINT_CHECKS_ANALYSIS_REWRITE_H
 
+#include "checks/analysis/AsyncContext.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include <optional>
@@ -20,12 +21,13 @@ namespace corolint::analysis {
 /// (`co_await`, `co_yield`, `co_return`), not counting nested lambdas.
 bool containsSuspension(const clang::Stmt *S);
 
-/// True if \p E is a whole expression statement: its value is unused.
-bool isStatementPosition(const clang::Expr &E, clang::ASTContext &Ctx);
+/// True if \p S, under \p Parents, is a whole statement: a statement of a
+/// block or of a branch, or an expression whose value is unused.
+bool isStatementPosition(const clang::Stmt &S, ParentChain Parents);
 
 /// True if `co_await X` in place of \p E needs parentheses: a postfix
 /// operator applies to its result (`f().size()`, `f()[0]`, `f()++`).
-bool needsParentheses(const clang::Expr &E, clang::ASTContext &Ctx);
+bool needsParentheses(const clang::Expr &E, ParentChain Parents);
 
 /// The source text of \p Range, if it is not split by a macro.
 std::optional<std::string> sourceText(clang::SourceRange Range,

@@ -76,20 +76,40 @@ protected:
     EXPECT_TRUE(AST);
     EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
     ASTContext &Ctx = AST->getASTContext();
-    auto Matches = match(
-        callExpr(callee(functionDecl(hasName("probe")))).bind("call"), Ctx);
-    // An awaited call is reachable twice (operand and awaiter expression):
-    // it must still be one node.
-    const CallExpr *Call = nullptr;
-    for (const BoundNodes &Match : Matches) {
-      const auto *Found = Match.getNodeAs<CallExpr>("call");
-      EXPECT_TRUE(!Call || Call == Found);
-      Call = Found;
+    // Every async body, as the checks find them: coroutine functions,
+    // coroutine lambdas and AsyncContextFunctions entries.
+    std::vector<std::pair<const FunctionDecl *, const LambdaExpr *>> Bodies;
+    for (const BoundNodes &N :
+         match(functionDecl(isDefinition()).bind("f"), Ctx)) {
+      const auto *FD = N.getNodeAs<FunctionDecl>("f");
+      if (!llvm::isa<CXXMethodDecl>(FD) ||
+          !llvm::cast<CXXMethodDecl>(FD)->getParent()->isLambda())
+        Bodies.push_back({FD, nullptr});
     }
-    EXPECT_TRUE(Call);
-    if (!Call)
-      return std::nullopt;
-    return corolint::analysis::findAsyncPlacement(*Call, Ctx, Options);
+    for (const BoundNodes &N : match(lambdaExpr().bind("l"), Ctx)) {
+      const auto *L = N.getNodeAs<LambdaExpr>("l");
+      Bodies.push_back({L->getCallOperator(), L});
+    }
+    std::optional<AsyncPlacement> Found;
+    unsigned Visits = 0;
+    for (auto [FD, L] : Bodies) {
+      if (!corolint::analysis::isAsyncCoroutine(*FD, Options))
+        continue;
+      corolint::analysis::walkAsyncBody(
+          *FD, L, Options,
+          [&](const Stmt &S, const AsyncPlacement &Where,
+              corolint::analysis::ParentChain) {
+            const auto *Call = llvm::dyn_cast<CallExpr>(&S);
+            const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+            if (Callee && Callee->getName() == "probe") {
+              ++Visits;
+              Found = Where;
+            }
+          });
+    }
+    // The probe is visited once, or not at all.
+    EXPECT_LE(Visits, 1u);
+    return Found;
   }
 
   std::unique_ptr<ASTUnit> AST;

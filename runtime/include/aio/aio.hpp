@@ -18,12 +18,20 @@
 //         [&] { return std::fread(buf, 1, n, f); });
 //   }
 //
+// Cancellation follows asyncio. aio::spawn returns a handle whose cancel()
+// raises aio::cancelled_error inside the spawned task at its current (or
+// next) suspension point; wait_for/timeout turn the cancellation they cause
+// into aio::timeout_error; gather, wait, as_completed and task_group combine
+// spawned tasks. docs/runtime.md has the full semantics.
+//
 // Only event_loop::call_soon_threadsafe and thread_pool may be used from
-// other threads; everything else belongs to the thread running the loop.
+// other threads; everything else (including cancel()) belongs to the thread
+// running the loop.
 #ifndef AIO_AIO_HPP
 #define AIO_AIO_HPP
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <concepts>
 #include <condition_variable>
@@ -36,9 +44,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <variant>
@@ -48,7 +60,26 @@ namespace aio {
 
 class event_loop;
 template <class T = void> class task;
+class task_handle;
 template <class T> class join_handle;
+
+// Raised inside a task at a suspension point when the task is cancelled
+// (join_handle::cancel, a timeout, a failing sibling in gather or a
+// task_group). A task that catches it and does not rethrow it goes on
+// running normally: the cancellation request is consumed.
+class cancelled_error : public std::exception {
+public:
+  cancelled_error() noexcept = default;
+  const char *what() const noexcept override { return "aio: task cancelled"; }
+};
+
+// Raised by wait_for and timeout(...).run(...) when their deadline passed
+// (in place of the cancelled_error their timer caused).
+class timeout_error : public std::runtime_error {
+public:
+  timeout_error() : std::runtime_error("aio: timed out") {}
+  explicit timeout_error(const std::string &what) : std::runtime_error(what) {}
+};
 
 namespace detail {
 
@@ -68,6 +99,10 @@ public:
     state_.template emplace<2>(std::move(error));
   }
   bool has_error() const noexcept { return state_.index() == 2; }
+  std::exception_ptr error() const noexcept {
+    return state_.index() == 2 ? std::get<2>(state_) : nullptr;
+  }
+  void clear() noexcept { state_.template emplace<0>(); }
 
   T get() {
     if (state_.index() == 2) {
@@ -94,6 +129,11 @@ public:
     set_ = true;
   }
   bool has_error() const noexcept { return error_ != nullptr; }
+  std::exception_ptr error() const noexcept { return error_; }
+  void clear() noexcept {
+    error_ = nullptr;
+    set_ = false;
+  }
 
   void get() {
     if (!set_)
@@ -108,9 +148,235 @@ private:
   bool set_ = false;
 };
 
+template <class T>
+using value_or_monostate_t =
+    std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+} // namespace detail
+
+// A value or an exception: the element type of gather(return_exceptions,
+// ...). Tasks returning void produce an outcome<std::monostate>.
+template <class T> class outcome {
+  static_assert(!std::is_reference_v<T> && !std::is_void_v<T>,
+                "aio::outcome<T> holds a value type");
+
+public:
+  // An empty outcome (neither a value nor an error).
+  outcome() noexcept = default;
+  template <class... Args>
+  explicit outcome(std::in_place_t, Args &&...args)
+      : state_(std::in_place_index<1>, std::forward<Args>(args)...) {}
+  static outcome from_error(std::exception_ptr error) noexcept {
+    outcome o;
+    o.state_.template emplace<2>(std::move(error));
+    return o;
+  }
+
+  bool has_value() const noexcept { return state_.index() == 1; }
+  bool has_error() const noexcept { return state_.index() == 2; }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  // The value; rethrows the error, or throws std::logic_error if empty.
+  T &value() & {
+    check();
+    return std::get<1>(state_);
+  }
+  const T &value() const & {
+    check();
+    return std::get<1>(state_);
+  }
+  T &&value() && {
+    check();
+    return std::move(std::get<1>(state_));
+  }
+  // The error, or nullptr.
+  std::exception_ptr error() const noexcept {
+    return has_error() ? std::get<2>(state_) : nullptr;
+  }
+
+private:
+  void check() const {
+    if (state_.index() == 2)
+      std::rethrow_exception(std::get<2>(state_));
+    if (state_.index() == 0)
+      throw std::logic_error("aio: empty outcome");
+  }
+
+  std::variant<std::monostate, T, std::exception_ptr> state_;
+};
+
+namespace detail {
+
+class task_state;
+
+// The suspension point a task is currently waiting at, as seen by
+// task_state::cancel. interrupt() returns true if it takes the request over
+// (it will wake the task with cancelled_error, or it has forwarded the
+// request to what the task waits for) and false to leave the request
+// pending, to be delivered when the task resumes. It must not resume any
+// coroutine itself, only schedule resumptions on the loop.
+class cancel_hook {
+public:
+  virtual bool interrupt() noexcept = 0;
+  // The task's coroutines are being destroyed with its loop: forget the task.
+  virtual void orphan() noexcept = 0;
+
+protected:
+  cancel_hook() = default;
+  cancel_hook(const cancel_hook &) = default;
+  cancel_hook &operator=(const cancel_hook &) = default;
+  ~cancel_hook() = default;
+};
+
+// Notified, synchronously, when a spawned task finishes. Like cancel hooks,
+// observers only schedule resumptions.
+class done_observer {
+public:
+  virtual void on_done(task_state &task) noexcept = 0;
+
+protected:
+  done_observer() = default;
+  done_observer(const done_observer &) = default;
+  done_observer &operator=(const done_observer &) = default;
+  ~done_observer() = default;
+};
+
+// Numbers default task names ("Task-1", ...) across all loops.
+inline std::atomic<std::uint64_t> task_counter{0};
+
+// What a spawned task, its handles and the coroutines running in it share:
+// completion, cancellation state and the current suspension point.
+//
+// Cancellation, as in asyncio: cancel() counts the request and offers it to
+// the suspension point the task waits at (its hook). If that one does not
+// take it (the task is running, is ready to run, or waits for something
+// that cannot be interrupted), the request stays pending (must_cancel_) and
+// the task's next aio suspension point, or the one it is resuming from,
+// raises cancelled_error and clears it. uncancel() undoes one request, and
+// clears a pending one when none is left.
+class task_state : public std::enable_shared_from_this<task_state> {
+public:
+  explicit task_state(event_loop &loop) noexcept
+      : loop_(&loop),
+        number_(task_counter.fetch_add(1, std::memory_order_relaxed) + 1) {}
+  task_state(const task_state &) = delete;
+  task_state &operator=(const task_state &) = delete;
+  virtual ~task_state() = default;
+
+  event_loop &loop() const noexcept { return *loop_; }
+  bool done() const noexcept { return done_; }
+  bool cancelled() const noexcept { return cancelled_; }
+  std::size_t cancelling() const noexcept { return cancel_requests_; }
+
+  bool cancel() noexcept {
+    if (done_ || abandoned_)
+      return false;
+    ++cancel_requests_;
+    if (hook_ != nullptr && !in_cancel_) {
+      // in_cancel_ stops a cycle of tasks awaiting each other from
+      // forwarding the request around for ever.
+      in_cancel_ = true;
+      const bool taken = hook_->interrupt();
+      in_cancel_ = false;
+      if (taken)
+        return true;
+    }
+    must_cancel_ = true;
+    return true;
+  }
+  std::size_t uncancel() noexcept {
+    if (cancel_requests_ > 0 && --cancel_requests_ == 0)
+      must_cancel_ = false;
+    return cancel_requests_;
+  }
+  bool cancel_pending() const noexcept { return must_cancel_; }
+  bool consume_cancel() noexcept { return std::exchange(must_cancel_, false); }
+
+  void set_hook(cancel_hook *hook) noexcept { hook_ = hook; }
+  void clear_hook(const cancel_hook *hook) noexcept {
+    if (hook_ == hook)
+      hook_ = nullptr;
+  }
+
+  void add_observer(done_observer *observer) {
+    observers_.push_back(observer);
+  }
+  void remove_observer(const done_observer *observer) noexcept {
+    auto it = std::find(observers_.begin(), observers_.end(), observer);
+    if (it != observers_.end()) {
+      *it = observers_.back();
+      observers_.pop_back();
+    }
+  }
+
+  std::string name() const {
+    return name_.empty() ? "Task-" + std::to_string(number_) : name_;
+  }
+  void set_name(std::string name) { name_ = std::move(name); }
+
+  // The exception the task ended with (cancelled_error if cancelled), or
+  // nullptr; only meaningful once done and before the outcome is taken.
+  virtual std::exception_ptr error() const noexcept = 0;
+  // The outcome was looked at: no "never retrieved" report for it.
+  void mark_retrieved() noexcept { retrieved_ = true; }
+
+  // The task's root coroutine ended (with cancelled set if it ended by
+  // cancelled_error): wakes everything observing it.
+  void finish(bool cancelled) noexcept {
+    done_ = true;
+    cancelled_ = cancelled;
+    hook_ = nullptr;
+    must_cancel_ = false;
+    std::vector<done_observer *> observers;
+    observers.swap(observers_);
+    for (done_observer *observer : observers)
+      observer->on_done(*this);
+  }
+  // The task's coroutines were destroyed with the loop before it finished.
+  void abandon() noexcept {
+    abandoned_ = true;
+    if (hook_ != nullptr)
+      std::exchange(hook_, nullptr)->orphan();
+  }
+
+  // A join_handle awaiter waits for this task (one at a time).
+  bool awaited = false;
+
+protected:
+  bool retrieved_ = false;
+
+private:
+  event_loop *loop_;
+  std::uint64_t number_;
+  std::string name_;
+  std::size_t cancel_requests_ = 0;
+  cancel_hook *hook_ = nullptr;
+  std::vector<done_observer *> observers_;
+  bool must_cancel_ = false;
+  bool in_cancel_ = false;
+  bool done_ = false;
+  bool cancelled_ = false;
+  bool abandoned_ = false;
+};
+
+// Promises that know which spawned task their coroutine runs in. Awaitables
+// find it through the awaiting coroutine's handle (see context_of), so a
+// coroutine of another library awaiting them simply has no cancellation.
+struct context_promise {
+  task_state *aio_ctx = nullptr;
+};
+
+template <class P>
+task_state *context_of(std::coroutine_handle<P> handle) noexcept {
+  if constexpr (std::is_base_of_v<context_promise, P>)
+    return handle.promise().aio_ctx;
+  else
+    return nullptr;
+}
+
 // What every task promise shares: lazy start, the awaiting coroutine to
 // resume at the end (symmetric transfer), and the outcome.
-template <class T> class task_promise_base {
+template <class T> class task_promise_base : public context_promise {
 public:
   std::suspend_always initial_suspend() noexcept { return {}; }
 
@@ -165,7 +431,9 @@ public:
 // starts when the task is first co_awaited and the awaiter resumes when it
 // ends; an exception escaping the body is rethrown in the awaiter. A task
 // owns its coroutine frame and is awaited once. Hand a task to aio::run or
-// aio::spawn to start it from outside a coroutine.
+// aio::spawn to start it from outside a coroutine. Awaiting a task is not a
+// suspension point of its own: the body runs as part of the awaiting task,
+// and a cancellation reaches it wherever it suspends.
 template <class T> class [[nodiscard]] task {
   static_assert(!std::is_reference_v<T>,
                 "aio::task<T&> is not supported; return a pointer or a "
@@ -203,9 +471,12 @@ public:
     bool await_ready() const noexcept { return !handle || handle.done(); }
     // Runs the body up to its first suspension; the caller stays suspended
     // (true) unless the body has already finished. A body finishing later
-    // resumes the caller from its final_suspend by symmetric transfer.
-    bool await_suspend(std::coroutine_handle<> caller) const noexcept {
+    // resumes the caller from its final_suspend by symmetric transfer. The
+    // body runs in the caller's spawned task (for cancellation).
+    template <class Promise>
+    bool await_suspend(std::coroutine_handle<Promise> caller) const noexcept {
       promise_type &promise = handle.promise();
+      promise.aio_ctx = detail::context_of(caller);
       promise.continuation = caller;
       promise.starting = true;
       handle.resume();
@@ -237,28 +508,44 @@ inline task<void> task_promise<void>::get_return_object() noexcept {
   return task<void>(std::coroutine_handle<task_promise>::from_promise(*this));
 }
 
-// What a spawned task and its join_handle share.
-template <class T> struct join_state {
-  result<T> outcome;
-  bool done = false;
-  bool taken = false;
-  std::coroutine_handle<> waiter; // the coroutine awaiting the join_handle
-
-  join_state() = default;
-  join_state(const join_state &) = delete;
-  join_state &operator=(const join_state &) = delete;
-  ~join_state() {
-    if (done && !taken && outcome.has_error())
+// A spawned task's state with its outcome.
+template <class T> class join_state final : public task_state {
+public:
+  using task_state::task_state;
+  ~join_state() override {
+    if (done() && !retrieved_ && !cancelled() && stored.has_error())
       std::fputs("aio: exception of a spawned task was never retrieved\n",
                  stderr);
   }
 
-  T take() {
-    if (!done)
-      throw std::logic_error("aio: the spawned task has not finished");
-    taken = true;
-    return outcome.get();
+  std::exception_ptr error() const noexcept override {
+    return stored.error();
   }
+
+  T take() {
+    if (!done())
+      throw std::logic_error("aio: the spawned task has not finished");
+    retrieved_ = true;
+    return stored.get();
+  }
+  outcome<value_or_monostate_t<T>> take_outcome() {
+    using value = value_or_monostate_t<T>;
+    if (!done())
+      throw std::logic_error("aio: the spawned task has not finished");
+    retrieved_ = true;
+    if (std::exception_ptr error = stored.error()) {
+      stored.clear(); // taken
+      return aio::outcome<value>::from_error(std::move(error));
+    }
+    if constexpr (std::is_void_v<T>) {
+      stored.get();
+      return aio::outcome<value>(std::in_place);
+    } else {
+      return aio::outcome<value>(std::in_place, stored.get());
+    }
+  }
+
+  result<T> stored;
 };
 
 // The promise of the root coroutine that drives a spawned task. The loop
@@ -276,6 +563,12 @@ join_handle<T> spawn_on(event_loop &loop, task<T> work);
 
 // The loop-facing half of run_in_executor's awaitable (defined below).
 class offload_base;
+
+// Private loop operations for the awaitables of this header.
+struct loop_access;
+
+// Reaches the state behind a handle.
+struct handle_access;
 
 // Hashes a coroutine handle by its frame address (libstdc++ 12's
 // std::hash<coroutine_handle> cannot be called through a const hasher).
@@ -315,52 +608,215 @@ to_steady_deadline(std::chrono::time_point<Clock, Duration> when) {
     return deadline_after(steady_clock::now(), when - Clock::now());
 }
 
+// The cancellation side of an aio suspension point: binds to the spawned
+// task of the awaiting coroutine, registers as its hook while suspended,
+// and raises cancelled_error on resumption when the wait was interrupted or
+// a request is pending. A copy is unbound.
+class suspension : public cancel_hook {
+protected:
+  suspension() noexcept = default;
+  suspension(const suspension &) noexcept : cancel_hook() {}
+  suspension &operator=(const suspension &) = delete;
+  ~suspension() { leave(); }
+
+  template <class P> void bind(std::coroutine_handle<P> caller) noexcept {
+    ctx_ = context_of(caller);
+    interrupted_ = false;
+  }
+  bool cancel_pending() const noexcept {
+    return ctx_ != nullptr && ctx_->cancel_pending();
+  }
+  // Once suspended: cancel() now goes to interrupt().
+  void listen() noexcept {
+    if (ctx_ != nullptr) {
+      ctx_->set_hook(this);
+      listening_ = true;
+    }
+  }
+  void leave() noexcept {
+    if (listening_) {
+      listening_ = false;
+      ctx_->clear_hook(this);
+    }
+  }
+  // A request made before the suspension is offered to it, as asyncio does
+  // with a task's must_cancel when it yields a future.
+  void forward_pending() noexcept {
+    if (cancel_pending() && interrupt())
+      ctx_->consume_cancel();
+  }
+  // On resumption: throws cancelled_error if the wait was interrupted or a
+  // request is pending (and consumes the request).
+  void deliver() {
+    leave();
+    if (ctx_ == nullptr)
+      return;
+    const bool pending = ctx_->consume_cancel();
+    if (interrupted_ || pending)
+      throw cancelled_error();
+  }
+  void orphan() noexcept override {
+    listening_ = false;
+    ctx_ = nullptr;
+  }
+
+  task_state *ctx_ = nullptr;
+  bool interrupted_ = false;
+
+private:
+  bool listening_ = false;
+};
+
+// co_await context_probe{} yields the spawned task the awaiting coroutine
+// runs in (nullptr outside one) without suspending: not a suspension point.
+struct context_probe {
+  task_state *ctx = nullptr;
+  bool await_ready() const noexcept { return false; }
+  template <class P> bool await_suspend(std::coroutine_handle<P> caller) noexcept {
+    ctx = context_of(caller);
+    return false;
+  }
+  task_state *await_resume() const noexcept { return ctx; }
+};
+
 } // namespace detail
+
+// A type-erased handle to a spawned task, asyncio's Task without result():
+// status, cancellation and name. join_handle<T> is one with the result.
+// Handles are cheap to copy and compare equal when they refer to the same
+// task. Use them on the loop's thread only.
+class task_handle {
+public:
+  task_handle() noexcept = default;
+
+  // False for a default-constructed handle.
+  bool valid() const noexcept { return static_cast<bool>(state_); }
+  // True once the task has finished (returned, thrown or been cancelled).
+  bool done() const noexcept { return state_ && state_->done(); }
+  // True if the task finished by cancelled_error.
+  bool cancelled() const noexcept { return state_ && state_->cancelled(); }
+  // Requests cancellation: cancelled_error is raised in the task at the
+  // suspension point it waits at, or at its next one if it is running or
+  // waits for something that cannot be interrupted (to_thread). Returns
+  // false if the task is already done (or was destroyed with its loop).
+  // Every call counts as one request (see cancelling/uncancel).
+  bool cancel() noexcept { return state_ && state_->cancel(); }
+  // The number of cancellation requests not undone by uncancel().
+  std::size_t cancelling() const noexcept {
+    return state_ ? state_->cancelling() : 0;
+  }
+  // Undoes one cancellation request; returns the remaining count. When it
+  // drops to zero a request not yet delivered is dropped too.
+  std::size_t uncancel() noexcept { return state_ ? state_->uncancel() : 0; }
+  // The task's name: "Task-<n>" unless set.
+  std::string name() const { return state_ ? state_->name() : std::string(); }
+  void set_name(std::string name) {
+    if (!state_)
+      throw std::logic_error("aio: empty task handle");
+    state_->set_name(std::move(name));
+  }
+
+  friend bool operator==(const task_handle &a, const task_handle &b) noexcept {
+    return a.state_ == b.state_;
+  }
+
+protected:
+  explicit task_handle(std::shared_ptr<detail::task_state> state) noexcept
+      : state_(std::move(state)) {}
+
+  std::shared_ptr<detail::task_state> state_;
+
+private:
+  friend struct detail::handle_access;
+  friend struct std::hash<task_handle>;
+};
 
 // The handle aio::spawn returns: co_await it for the spawned task's value
 // (or exception). The task runs whether or not the handle is kept; one
 // coroutine at a time may await it, and the value is handed over once.
-template <class T> class join_handle {
+// Cancelling the awaiting task cancels the awaited one too (asyncio's
+// behaviour for awaiting a Task); the awaiter then still waits for it and
+// gets whatever it ends with.
+template <class T> class join_handle : public task_handle {
 public:
   join_handle() noexcept = default;
 
-  bool valid() const noexcept { return static_cast<bool>(state_); }
-  // True once the spawned task has finished (returned or thrown).
-  bool done() const noexcept { return state_ && state_->done; }
-  // The value of a finished task, or its exception rethrown.
+  // The value of a finished task, or its exception rethrown
+  // (cancelled_error for a cancelled task). std::logic_error if not done.
   T result() {
     if (!state_)
       throw std::logic_error("aio: empty join_handle");
-    return state_->take();
+    return typed().take();
   }
 
-  struct awaiter {
-    std::shared_ptr<detail::join_state<T>> state;
+  class [[nodiscard]] awaiter final : detail::suspension,
+                                      detail::done_observer {
+  public:
+    explicit awaiter(std::shared_ptr<detail::join_state<T>> state) noexcept
+        : state_(std::move(state)) {}
+    awaiter(const awaiter &) = delete;
+    awaiter &operator=(const awaiter &) = delete;
+    ~awaiter() { release(); }
 
-    bool await_ready() const noexcept { return state->done; }
-    void await_suspend(std::coroutine_handle<> caller) const {
-      if (state->waiter)
+    bool await_ready() const noexcept { return state_->done(); }
+    template <class Promise>
+    void await_suspend(std::coroutine_handle<Promise> caller) {
+      if (state_->awaited)
         throw std::logic_error("aio: a spawned task is already awaited");
-      state->waiter = caller;
+      bind(caller);
+      caller_ = caller;
+      state_->add_observer(this);
+      state_->awaited = true;
+      registered_ = true;
+      suspended_ = true;
+      listen();
+      forward_pending();
     }
-    T await_resume() const {
-      state->waiter = nullptr;
-      return state->take();
+    T await_resume() {
+      release();
+      if (suspended_)
+        deliver();
+      return state_->take();
     }
+
+  private:
+    bool interrupt() noexcept override { return state_->cancel(); }
+    void on_done(detail::task_state &) noexcept override {
+      observing_done_ = true;
+      state_->loop().call_soon(detail::resume_callback{caller_});
+    }
+    void release() noexcept {
+      if (!registered_)
+        return;
+      registered_ = false;
+      leave();
+      if (!observing_done_)
+        state_->remove_observer(this);
+      state_->awaited = false;
+    }
+
+    std::shared_ptr<detail::join_state<T>> state_;
+    std::coroutine_handle<> caller_;
+    bool registered_ = false;
+    bool suspended_ = false;
+    bool observing_done_ = false;
   };
   awaiter operator co_await() const {
     if (!state_)
       throw std::logic_error("aio: awaiting an empty join_handle");
-    return awaiter{state_};
+    return awaiter(std::static_pointer_cast<detail::join_state<T>>(state_));
   }
 
 private:
   template <class U>
   friend join_handle<U> detail::spawn_on(event_loop &, task<U>);
+  friend struct detail::handle_access;
   explicit join_handle(std::shared_ptr<detail::join_state<T>> state) noexcept
-      : state_(std::move(state)) {}
+      : task_handle(std::move(state)) {}
 
-  std::shared_ptr<detail::join_state<T>> state_;
+  detail::join_state<T> &typed() const {
+    return static_cast<detail::join_state<T> &>(*state_);
+  }
 };
 
 // The event loop: runs ready callbacks in FIFO order and timers when they
@@ -405,7 +861,7 @@ public:
   time_point time() const noexcept { return clock::now(); }
 
   // Runs fn in the next loop iteration, after the callbacks already queued.
-  void call_soon(callback fn) { ready_.push_back(std::move(fn)); }
+  void call_soon(callback fn) { ready_.push_back(ready_entry{std::move(fn), 0}); }
 
   // Runs fn on the loop's thread in a coming iteration; callable from any
   // thread, and wakes the loop if it is waiting for a timer or for offloaded
@@ -428,8 +884,7 @@ public:
 
   // Runs fn once the loop's clock reaches when.
   void call_at(time_point when, callback fn) {
-    timers_.push_back(timer{when, next_sequence_++, std::move(fn)});
-    std::push_heap(timers_.begin(), timers_.end(), fires_later);
+    schedule_timer(when, std::move(fn));
   }
 
   // Runs fn after delay (negative means now).
@@ -444,6 +899,7 @@ public:
   // were ready. Returns false when there was nothing at all to do or wait
   // for.
   bool run_once() {
+    drop_cancelled_timers_on_top();
     {
       std::unique_lock<std::mutex> lock(remote_mutex_);
       if (ready_.empty() && remote_.empty()) {
@@ -460,19 +916,26 @@ public:
       incoming_.swap(remote_);
     }
     for (callback &fn : incoming_)
-      ready_.push_back(std::move(fn));
+      ready_.push_back(ready_entry{std::move(fn), 0});
     incoming_.clear();
     const time_point now = time();
     while (!timers_.empty() && timers_.front().when <= now) {
       std::pop_heap(timers_.begin(), timers_.end(), fires_later);
-      ready_.push_back(std::move(timers_.back().fn));
+      timer due = std::move(timers_.back());
       timers_.pop_back();
+      if (!cancelled_timers_.empty() && cancelled_timers_.erase(due.id) != 0)
+        continue;
+      ready_.push_back(ready_entry{std::move(due.fn), due.id});
     }
     // Callbacks queued while these run wait for the next iteration.
     for (std::size_t n = ready_.size(); n > 0; --n) {
-      callback fn = std::move(ready_.front());
+      ready_entry entry = std::move(ready_.front());
       ready_.pop_front();
-      fn();
+      // A timer cancelled after it became due but before it ran.
+      if (entry.timer != 0 && !cancelled_timers_.empty() &&
+          cancelled_timers_.erase(entry.timer) != 0)
+        continue;
+      entry.fn();
     }
     return true;
   }
@@ -496,17 +959,22 @@ public:
 private:
   friend class detail::root_promise;
   friend class detail::offload_base;
+  friend struct detail::loop_access;
   template <class U>
   friend join_handle<U> detail::spawn_on(event_loop &, task<U>);
 
   struct timer {
     time_point when;
-    std::uint64_t sequence; // keeps timers with equal deadlines in order
+    std::uint64_t id; // also keeps timers with equal deadlines in order
     callback fn;
+  };
+  struct ready_entry {
+    callback fn;
+    std::uint64_t timer; // the timer it came from, or 0
   };
   // Heap order: the earliest deadline (then the oldest timer) on top.
   static bool fires_later(const timer &a, const timer &b) noexcept {
-    return a.when != b.when ? a.when > b.when : a.sequence > b.sequence;
+    return a.when != b.when ? a.when > b.when : a.id > b.id;
   }
 
   // Marks this loop as the thread's running loop for one scope.
@@ -522,6 +990,38 @@ private:
     running_guard &operator=(const running_guard &) = delete;
     ~running_guard() { detail::running_loop = nullptr; }
   };
+
+  // A timer that can be cancelled until its callback has run; returns its
+  // id (never 0).
+  std::uint64_t schedule_timer(time_point when, callback fn) {
+    const std::uint64_t id = ++next_timer_id_;
+    timers_.push_back(timer{when, id, std::move(fn)});
+    std::push_heap(timers_.begin(), timers_.end(), fires_later);
+    return id;
+  }
+  // Cancels a timer whose callback has not run yet (still in the heap, or
+  // due and queued in ready_). The entry is dropped lazily when it comes
+  // up; the heap is rebuilt when cancelled entries make up most of it.
+  void cancel_timer(std::uint64_t id) noexcept {
+    cancelled_timers_.insert(id);
+    if (cancelled_timers_.size() > 256 &&
+        cancelled_timers_.size() * 2 > timers_.size()) {
+      auto cancelled = [this](timer &t) {
+        return cancelled_timers_.erase(t.id) != 0;
+      };
+      timers_.erase(std::remove_if(timers_.begin(), timers_.end(), cancelled),
+                    timers_.end());
+      std::make_heap(timers_.begin(), timers_.end(), fires_later);
+    }
+  }
+  // So that a loop never waits for a cancelled timer.
+  void drop_cancelled_timers_on_top() noexcept {
+    while (!timers_.empty() && !cancelled_timers_.empty() &&
+           cancelled_timers_.erase(timers_.front().id) != 0) {
+      std::pop_heap(timers_.begin(), timers_.end(), fires_later);
+      timers_.pop_back();
+    }
+  }
 
   void adopt_root(std::coroutine_handle<> root) {
     roots_.insert(root);
@@ -553,9 +1053,10 @@ private:
     remote_wakeup_.notify_one(); // under the lock, as in call_soon_threadsafe
   }
 
-  std::deque<callback> ready_;
+  std::deque<ready_entry> ready_;
   std::vector<timer> timers_; // a binary heap ordered by fires_later
-  std::uint64_t next_sequence_ = 0;
+  std::uint64_t next_timer_id_ = 0;
+  std::unordered_set<std::uint64_t> cancelled_timers_; // not yet dropped
   std::unordered_set<std::coroutine_handle<>, detail::handle_hash> roots_;
 
   // Shared with other threads. remote_mutex_ guards remote_ and offloaded_
@@ -579,7 +1080,34 @@ inline event_loop &get_running_loop() {
 
 namespace detail {
 
-class root_promise {
+struct loop_access {
+  static std::uint64_t schedule_timer(event_loop &loop,
+                                      steady_clock::time_point when,
+                                      event_loop::callback fn) {
+    return loop.schedule_timer(when, std::move(fn));
+  }
+  static void cancel_timer(event_loop &loop, std::uint64_t id) noexcept {
+    loop.cancel_timer(id);
+  }
+};
+
+struct handle_access {
+  static task_state *state(const task_handle &handle) noexcept {
+    return handle.state_.get();
+  }
+  static const std::shared_ptr<task_state> &
+  shared(const task_handle &handle) noexcept {
+    return handle.state_;
+  }
+  static task_handle make(std::shared_ptr<task_state> state) noexcept {
+    return task_handle(std::move(state));
+  }
+  template <class T> static join_state<T> &typed(const join_handle<T> &h) {
+    return h.typed();
+  }
+};
+
+class root_promise : public context_promise {
 public:
   // Receives the coroutine's parameters; the first is the loop.
   template <class... Args>
@@ -601,62 +1129,155 @@ private:
   event_loop *loop_;
 };
 
-// Runs work to the end, stores its outcome and wakes the awaiter, if any.
-template <class T>
-root_task drive(event_loop &loop, task<T> work,
-                std::shared_ptr<join_state<T>> state) {
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await work;
-      state->outcome.set_value();
-    } else {
-      state->outcome.set_value(co_await work);
-    }
-  } catch (...) {
-    state->outcome.set_error(std::current_exception());
+// Marks the state of a task whose coroutines are destroyed unfinished (with
+// the loop): cancel() then returns false and nothing refers to the frames.
+struct abandon_guard {
+  task_state &state;
+  explicit abandon_guard(task_state &s) noexcept : state(s) {}
+  abandon_guard(const abandon_guard &) = delete;
+  abandon_guard &operator=(const abandon_guard &) = delete;
+  ~abandon_guard() {
+    if (!state.done())
+      state.abandon();
   }
-  state->done = true;
-  if (state->waiter)
-    loop.call_soon(resume_callback{state->waiter});
+};
+
+// Runs work to the end, stores its outcome and wakes the observers. The
+// body is moved into a local so that its frames are destroyed before the
+// state (a parameter) when the loop destroys this frame unfinished. A
+// cancellation requested before the start raises cancelled_error without
+// running the body; one still pending when the body returns marks the task
+// cancelled (both as in asyncio).
+template <class T>
+root_task drive(event_loop &, task<T> work,
+                std::shared_ptr<join_state<T>> state) {
+  abandon_guard guard(*state);
+  task<T> body = std::move(work);
+  bool cancelled = false;
+  try {
+    if (state->consume_cancel())
+      throw cancelled_error();
+    if constexpr (std::is_void_v<T>) {
+      co_await body;
+      state->stored.set_value();
+    } else {
+      state->stored.set_value(co_await body);
+    }
+    if (state->consume_cancel())
+      throw cancelled_error();
+  } catch (const cancelled_error &) {
+    state->stored.set_error(std::current_exception());
+    cancelled = true;
+  } catch (...) {
+    state->stored.set_error(std::current_exception());
+  }
+  state->finish(cancelled);
 }
 
 template <class T> join_handle<T> spawn_on(event_loop &loop, task<T> work) {
   if (!work.valid())
     throw std::logic_error("aio: spawning an empty task");
-  auto state = std::make_shared<join_state<T>>();
+  auto state = std::make_shared<join_state<T>>(loop);
   root_task root = drive(loop, std::move(work), state);
-  loop.adopt_root(root.handle);
+  root.handle.promise().aio_ctx = state.get();
+  try {
+    loop.adopt_root(root.handle);
+  } catch (...) {
+    loop.forget_root(root.handle);
+    root.handle.destroy();
+    throw;
+  }
   return join_handle<T>(std::move(state));
 }
 
-// The awaitable of sleep_for / sleep_until: resumes at a steady deadline.
-class [[nodiscard]] sleep_awaiter {
+// The awaitable of sleep_for / sleep_until: resumes at a steady deadline,
+// or at once with cancelled_error when its task is cancelled.
+class [[nodiscard]] sleep_awaiter final : suspension {
 public:
   explicit sleep_awaiter(steady_clock::time_point deadline) noexcept
       : deadline_(deadline) {}
+  sleep_awaiter(const sleep_awaiter &other) noexcept
+      : suspension(other), deadline_(other.deadline_) {}
+  sleep_awaiter &operator=(const sleep_awaiter &) = delete;
+  ~sleep_awaiter() { stop_timer(); }
+
   bool await_ready() const noexcept { return false; } // sleeping 0 yields
-  void await_suspend(std::coroutine_handle<> caller) const {
-    get_running_loop().call_at(deadline_, resume_callback{caller});
+  template <class Promise>
+  bool await_suspend(std::coroutine_handle<Promise> caller) {
+    bind(caller);
+    if (cancel_pending())
+      return false; // raise at once, without a timer
+    loop_ = &get_running_loop();
+    caller_ = caller;
+    timer_ = loop_access::schedule_timer(*loop_, deadline_,
+                                         resume_callback{caller});
+    listen();
+    return true;
   }
-  void await_resume() const noexcept {}
+  void await_resume() {
+    timer_ = 0; // it ran, or interrupt() cancelled it
+    deliver();
+  }
 
 private:
+  bool interrupt() noexcept override {
+    if (interrupted_)
+      return false; // already waking up with cancelled_error
+    interrupted_ = true;
+    stop_timer();
+    loop_->call_soon(resume_callback{caller_});
+    return true;
+  }
+  void stop_timer() noexcept {
+    if (timer_ != 0)
+      loop_access::cancel_timer(*loop_, std::exchange(timer_, 0));
+  }
+
   steady_clock::time_point deadline_;
+  event_loop *loop_ = nullptr;
+  std::coroutine_handle<> caller_;
+  std::uint64_t timer_ = 0;
 };
 
-// The awaitable of yield: resumes after the callbacks already queued.
-struct [[nodiscard]] yield_awaiter {
+// The awaitable of yield: resumes after the callbacks already queued. A
+// cancellation requested meanwhile is raised when it resumes.
+class [[nodiscard]] yield_awaiter {
+public:
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> caller) const {
+  template <class Promise>
+  bool await_suspend(std::coroutine_handle<Promise> caller) {
+    ctx_ = context_of(caller);
+    if (ctx_ != nullptr && ctx_->cancel_pending())
+      return false;
     get_running_loop().call_soon(resume_callback{caller});
+    return true;
   }
-  void await_resume() const noexcept {}
+  void await_resume() const {
+    if (ctx_ != nullptr && ctx_->consume_cancel())
+      throw cancelled_error();
+  }
+
+private:
+  task_state *ctx_ = nullptr;
+};
+
+// The awaitable of current_task().
+struct current_task_awaiter {
+  task_handle handle;
+  bool await_ready() const noexcept { return false; }
+  template <class P> bool await_suspend(std::coroutine_handle<P> caller) {
+    if (task_state *ctx = context_of(caller))
+      handle = handle_access::make(ctx->shared_from_this());
+    return false;
+  }
+  task_handle await_resume() noexcept { return std::move(handle); }
 };
 
 } // namespace detail
 
 // co_await aio::sleep_for(d): suspends the current task for d (any
-// std::chrono duration) while the loop runs other work.
+// std::chrono duration) while the loop runs other work. Cancelling the task
+// cancels the timer and raises cancelled_error here at once.
 template <class Rep, class Period>
 detail::sleep_awaiter sleep_for(std::chrono::duration<Rep, Period> d) {
   return detail::sleep_awaiter(
@@ -673,10 +1294,22 @@ detail::sleep_awaiter sleep_until(std::chrono::time_point<Clock, Duration> t) {
 // co_await aio::yield(): lets every other ready task run once, then resumes.
 inline detail::yield_awaiter yield() noexcept { return {}; }
 
+// co_await aio::current_task(): the handle of the spawned task the awaiting
+// coroutine runs in (asyncio.current_task()); an empty handle in a coroutine
+// that is not an aio task. Does not suspend.
+inline detail::current_task_awaiter current_task() noexcept { return {}; }
+
 // Starts work on the running loop as an independent task (it begins in the
 // next loop iteration) and returns a handle to co_await its result.
 template <class T> join_handle<T> spawn(task<T> work) {
   return detail::spawn_on(get_running_loop(), std::move(work));
+}
+
+// spawn, naming the task (asyncio's create_task(coro, name=...)).
+template <class T> join_handle<T> spawn(task<T> work, std::string name) {
+  join_handle<T> handle = detail::spawn_on(get_running_loop(), std::move(work));
+  handle.set_name(std::move(name));
+  return handle;
 }
 
 // Runs main on a new event loop until it finishes; returns its value or
@@ -867,6 +1500,11 @@ private:
 // The awaitable of run_in_executor and to_thread. It owns the callable,
 // which lives in the awaiting coroutine's frame until the awaitable is
 // destroyed there, on the loop's thread.
+//
+// Running work cannot be interrupted: a cancellation of the awaiting task
+// stays pending until the work is done, then the result is discarded and
+// cancelled_error raised. Work whose task was cancelled before it was
+// submitted is not submitted at all.
 template <class Executor, class Fn>
 class [[nodiscard]] offload_awaiter : private offload_base {
 public:
@@ -884,7 +1522,11 @@ public:
   // The lock in the executor's submit orders everything written here
   // before the worker's reads; the loop's lock in offload_finished orders
   // the worker's writes before await_resume.
-  void await_suspend(std::coroutine_handle<> caller) {
+  template <class Promise>
+  bool await_suspend(std::coroutine_handle<Promise> caller) {
+    ctx_ = context_of(caller);
+    if (ctx_ != nullptr && ctx_->cancel_pending())
+      return false; // cancelled before it started: raise, submit nothing
     begin(caller);
     try {
       executor_->submit([this]() noexcept {
@@ -895,14 +1537,21 @@ public:
       abandon();
       throw;
     }
+    return true;
   }
-  // On the loop's thread: the callable's result, or its exception rethrown.
-  result_type await_resume() { return outcome_.get(); }
+  // On the loop's thread: the callable's result, or its exception rethrown;
+  // cancelled_error (the result discarded) if the task was cancelled.
+  result_type await_resume() {
+    if (ctx_ != nullptr && ctx_->consume_cancel())
+      throw cancelled_error();
+    return outcome_.get();
+  }
 
 private:
   Executor *executor_;
   Fn fn_;
   offload_outcome<result_type> outcome_;
+  task_state *ctx_ = nullptr;
 };
 
 } // namespace detail
@@ -914,6 +1563,8 @@ private:
 // moved (or copied, if an lvalue) into the awaitable, so a temporary lambda
 // capturing the coroutine's locals by reference is fine. Must be awaited on
 // a running loop; the loop waits for the call even if it is destroyed first.
+// Cancelling the awaiting task does not interrupt fn: cancelled_error is
+// raised once fn has returned, and its result is discarded.
 template <executor Executor, class F>
   requires std::constructible_from<std::decay_t<F>, F> &&
            std::invocable<std::decay_t<F>>
@@ -932,6 +1583,1034 @@ detail::offload_awaiter<thread_pool, std::decay_t<F>> to_thread(F &&fn) {
   return run_in_executor(io_executor(), std::forward<F>(fn));
 }
 
+// --- Timeouts ---------------------------------------------------------------
+
+namespace detail {
+
+// The awaiter type of an awaitable: what operator co_await returns, or the
+// awaitable itself.
+template <class A> struct awaiter_of {
+  using type = A;
+};
+template <class A>
+  requires requires(A &&a) { static_cast<A &&>(a).operator co_await(); }
+struct awaiter_of<A> {
+  using type = decltype(std::declval<A>().operator co_await());
+};
+// What co_await on an A yields.
+template <class A>
+using await_result_t =
+    decltype(std::declval<typename awaiter_of<A>::type &>().await_resume());
+
+} // namespace detail
+
+class timeout_scope;
+
+namespace detail {
+
+// While alive, a timer that cancels the task at the scope's deadline. On
+// leaving, undoes that cancellation request and tells whether the
+// cancelled_error coming out is the timeout's own: no other request arrived
+// since the scope was entered (asyncio's uncancel() <= cancelling at entry).
+class timeout_arm {
+public:
+  timeout_arm(timeout_scope &scope, task_state &ctx);
+  timeout_arm(const timeout_arm &) = delete;
+  timeout_arm &operator=(const timeout_arm &) = delete;
+  ~timeout_arm();
+
+  void arm();
+  void disarm() noexcept {
+    if (timer_ != 0)
+      loop_access::cancel_timer(loop_, std::exchange(timer_, 0));
+  }
+  bool fired() const noexcept { return fired_; }
+  bool leave() noexcept {
+    disarm();
+    if (!std::exchange(fired_, false))
+      return false;
+    return ctx_.uncancel() <= baseline_;
+  }
+
+private:
+  timeout_scope &scope_;
+  task_state &ctx_;
+  event_loop &loop_;
+  std::size_t baseline_;
+  std::uint64_t timer_ = 0;
+  bool fired_ = false;
+};
+
+} // namespace detail
+
+// A deadline for one or more awaits of the current task (asyncio.Timeout):
+//
+//   aio::timeout_scope deadline = aio::timeout(2s);
+//   auto conn = co_await deadline.run(connect());   // both share the
+//   co_await deadline.run(handshake(conn));         // same 2 s budget
+//
+// run(aw) awaits aw in the current task with a timer armed for the
+// deadline; when it fires, the task is cancelled, and the cancelled_error
+// that comes out of aw is turned into timeout_error. Only that one: if the
+// task was also cancelled otherwise meanwhile, cancelled_error propagates,
+// so nested timeouts and outer cancellations compose. If aw swallows the
+// cancellation and returns normally, run returns its value. The deadline
+// may be moved with reschedule (also while run is in progress). A scope is
+// not copyable or movable and must outlive the runs, which a local (or a
+// temporary in the co_await expression) does. time_point::max() means no
+// deadline.
+class timeout_scope {
+public:
+  using time_point = std::chrono::steady_clock::time_point;
+
+  explicit timeout_scope(time_point when) noexcept : when_(when) {}
+  timeout_scope(const timeout_scope &) = delete;
+  timeout_scope &operator=(const timeout_scope &) = delete;
+
+  // The deadline.
+  time_point when() const noexcept { return when_; }
+  // True if the deadline passed during a run (since the last reschedule).
+  bool expired() const noexcept { return expired_; }
+  // Moves the deadline; throws std::logic_error if it has already fired
+  // during the run in progress.
+  void reschedule(time_point when) {
+    if (active_ != nullptr && active_->fired())
+      throw std::logic_error("aio: rescheduling an expired timeout");
+    when_ = when;
+    expired_ = false;
+    if (active_ != nullptr) {
+      active_->disarm();
+      active_->arm();
+    }
+  }
+
+  // co_await scope.run(aw): aw's result, or timeout_error. aw is a task,
+  // a join_handle (cancelled on timeout, and waited for), sleep_for,
+  // to_thread (the timeout is honoured when the work returns), ... Must be
+  // awaited by an aio task; one run at a time.
+  template <class Awaitable>
+  task<detail::await_result_t<Awaitable>> run(Awaitable aw) {
+    using R = detail::await_result_t<Awaitable>;
+    static_assert(!std::is_reference_v<R>,
+                  "aio: timeouts of awaitables returning references are not "
+                  "supported");
+    detail::task_state *ctx = co_await detail::context_probe{};
+    if (ctx == nullptr)
+      throw std::logic_error("aio: a timeout must be awaited by an aio task");
+    detail::timeout_arm arm(*this, *ctx);
+    try {
+      if constexpr (std::is_void_v<R>) {
+        co_await std::move(aw);
+        arm.leave();
+        co_return;
+      } else {
+        R value = co_await std::move(aw);
+        arm.leave();
+        co_return value;
+      }
+    } catch (const cancelled_error &) {
+      if (arm.leave())
+        throw timeout_error();
+      throw;
+    } catch (...) {
+      arm.leave();
+      throw;
+    }
+  }
+
+private:
+  friend class detail::timeout_arm;
+  time_point when_;
+  bool expired_ = false;
+  detail::timeout_arm *active_ = nullptr;
+};
+
+namespace detail {
+
+inline timeout_arm::timeout_arm(timeout_scope &scope, task_state &ctx)
+    : scope_(scope), ctx_(ctx), loop_(ctx.loop()),
+      baseline_(ctx.cancelling()) {
+  if (scope.active_ != nullptr)
+    throw std::logic_error("aio: a timeout_scope is already running");
+  arm();
+  scope.active_ = this;
+}
+
+inline timeout_arm::~timeout_arm() {
+  disarm();
+  if (fired_)
+    ctx_.uncancel(); // left by a path that did not call leave()
+  scope_.active_ = nullptr;
+}
+
+inline void timeout_arm::arm() {
+  if (scope_.when_ == timeout_scope::time_point::max())
+    return;
+  timer_ = loop_access::schedule_timer(loop_, scope_.when_, [this] {
+    timer_ = 0;
+    fired_ = true;
+    scope_.expired_ = true;
+    ctx_.cancel();
+  });
+}
+
+} // namespace detail
+
+// aio::timeout(d): a timeout_scope with its deadline d from now.
+template <class Rep, class Period>
+timeout_scope timeout(std::chrono::duration<Rep, Period> d) {
+  return timeout_scope(detail::deadline_after(detail::steady_clock::now(), d));
+}
+// aio::timeout_at(t): a timeout_scope with its deadline at t (any clock).
+template <class Clock, class Duration>
+timeout_scope timeout_at(std::chrono::time_point<Clock, Duration> t) {
+  return timeout_scope(detail::to_steady_deadline(t));
+}
+
+// co_await aio::wait_for(aw, d): aw's result if it completes within d,
+// else timeout_error (asyncio.wait_for). aw is awaited in the current task,
+// which is cancelled when d elapses; wait_for then waits for aw to finish
+// unwinding (a join_handle: the spawned task is cancelled and waited for)
+// before raising. A cancellation of the task from elsewhere comes out as
+// cancelled_error. The deadline starts when wait_for is awaited.
+template <class Awaitable, class Rep, class Period>
+task<detail::await_result_t<Awaitable>>
+wait_for(Awaitable aw, std::chrono::duration<Rep, Period> d) {
+  timeout_scope scope(detail::deadline_after(detail::steady_clock::now(), d));
+  if constexpr (std::is_void_v<detail::await_result_t<Awaitable>>)
+    co_await scope.run(std::move(aw));
+  else
+    co_return co_await scope.run(std::move(aw));
+}
+
+// co_await aio::timeout(d, aw): the same as wait_for(aw, d).
+template <class Rep, class Period, class Awaitable>
+task<detail::await_result_t<Awaitable>>
+timeout(std::chrono::duration<Rep, Period> d, Awaitable aw) {
+  return wait_for(std::move(aw), d);
+}
+
+// --- Combinators ------------------------------------------------------------
+
+namespace detail {
+
+// The handle type gather works with for each argument: a task is spawned,
+// a join_handle is used as is.
+template <class A> struct gather_traits;
+template <class T> struct gather_traits<task<T>> {
+  using handle = join_handle<T>;
+  using value = T;
+  static handle to_handle(task<T> &&t) { return spawn(std::move(t)); }
+};
+template <class T> struct gather_traits<join_handle<T>> {
+  using handle = join_handle<T>;
+  using value = T;
+  static handle to_handle(join_handle<T> &&h) { return std::move(h); }
+};
+template <class A>
+concept gatherable = requires { typename gather_traits<A>::handle; };
+
+template <class A>
+using gather_value_t = value_or_monostate_t<typename gather_traits<A>::value>;
+
+// Waits for every child of a gather. With fail_fast, the first child to
+// fail makes it cancel the others; a cancellation of the awaiting task is
+// forwarded to all the children (it keeps waiting for them). Afterwards,
+// settle() raises the first error, or cancelled_error if the gather itself
+// was cancelled, and marks every outcome as retrieved.
+class gather_waiter final : suspension, done_observer {
+public:
+  gather_waiter(std::vector<task_state *> children, bool fail_fast) noexcept
+      : children_(std::move(children)), fail_fast_(fail_fast) {}
+  gather_waiter(const gather_waiter &) = delete;
+  gather_waiter &operator=(const gather_waiter &) = delete;
+  ~gather_waiter() { unregister(); }
+
+  bool await_ready() const noexcept { return false; }
+  template <class P> bool await_suspend(std::coroutine_handle<P> caller) {
+    bind(caller);
+    caller_ = caller;
+    for (task_state *child : children_) {
+      if (child->done()) {
+        note(*child);
+      } else {
+        child->add_observer(this);
+        ++remaining_;
+      }
+    }
+    if (remaining_ == 0)
+      return false;
+    suspended_ = true;
+    listen();
+    forward_pending();
+    return true;
+  }
+  void await_resume() {
+    leave();
+    // Woken, then cancelled before resuming: asyncio raises here too.
+    if (suspended_ && ctx_ != nullptr && ctx_->consume_cancel())
+      cancelled_ = true;
+  }
+
+  void settle() {
+    for (task_state *child : children_)
+      child->mark_retrieved();
+    if (first_error_)
+      std::rethrow_exception(first_error_);
+    if (cancelled_)
+      throw cancelled_error();
+  }
+
+private:
+  bool interrupt() noexcept override {
+    cancelled_ = true;
+    cancel_children();
+    return true;
+  }
+  void on_done(task_state &child) noexcept override {
+    note(child);
+    if (--remaining_ == 0) {
+      leave();
+      child.loop().call_soon(resume_callback{caller_});
+    }
+  }
+  void note(task_state &child) noexcept {
+    if (!fail_fast_ || first_error_)
+      return;
+    std::exception_ptr error = child.error();
+    if (!error)
+      return;
+    // A child cancelled because the gather is being cancelled is not the
+    // gather's error.
+    if (child.cancelled() && cancelled_)
+      return;
+    first_error_ = std::move(error);
+    if (!cancelled_)
+      cancel_children();
+  }
+  void cancel_children() noexcept {
+    for (task_state *child : children_)
+      child->cancel(); // false, harmlessly, for the finished ones
+  }
+  void unregister() noexcept {
+    if (remaining_ == 0)
+      return;
+    for (task_state *child : children_)
+      child->remove_observer(this);
+  }
+
+  std::vector<task_state *> children_; // kept alive by the gather's handles
+  std::coroutine_handle<> caller_;
+  std::size_t remaining_ = 0;
+  std::exception_ptr first_error_;
+  bool fail_fast_;
+  bool cancelled_ = false;
+  bool suspended_ = false;
+};
+
+template <class T> value_or_monostate_t<T> take_value(join_handle<T> &h) {
+  if constexpr (std::is_void_v<T>) {
+    h.result();
+    return std::monostate{};
+  } else {
+    return h.result();
+  }
+}
+
+template <class T>
+outcome<value_or_monostate_t<T>> take_outcome(join_handle<T> &h) {
+  return handle_access::typed(h).take_outcome();
+}
+
+template <class Tuple, std::size_t... I>
+std::vector<task_state *> states_of(const Tuple &handles,
+                                    std::index_sequence<I...>) {
+  return std::vector<task_state *>{
+      handle_access::state(std::get<I>(handles))...};
+}
+
+template <class Handle>
+std::vector<task_state *> states_of(const std::vector<Handle> &handles) {
+  std::vector<task_state *> states;
+  states.reserve(handles.size());
+  for (const Handle &h : handles)
+    states.push_back(handle_access::state(h));
+  return states;
+}
+
+template <class... Handles, std::size_t... I>
+std::tuple<value_or_monostate_t<typename gather_traits<Handles>::value>...>
+take_values(std::tuple<Handles...> &handles, std::index_sequence<I...>) {
+  return {take_value(std::get<I>(handles))...};
+}
+
+template <class... Handles, std::size_t... I>
+std::tuple<
+    outcome<value_or_monostate_t<typename gather_traits<Handles>::value>>...>
+take_outcomes(std::tuple<Handles...> &handles, std::index_sequence<I...>) {
+  return {take_outcome(std::get<I>(handles))...};
+}
+
+template <class T>
+std::vector<join_handle<T>> to_handles(std::vector<task<T>> &&tasks) {
+  std::vector<join_handle<T>> handles;
+  handles.reserve(tasks.size());
+  for (task<T> &t : tasks)
+    handles.push_back(spawn(std::move(t)));
+  return handles;
+}
+template <class T>
+std::vector<join_handle<T>> to_handles(std::vector<join_handle<T>> &&handles) {
+  return std::move(handles);
+}
+
+// gather of a vector of tasks or join_handles of T; the tasks are spawned
+// when it is awaited.
+template <class T, class Source>
+task<std::vector<value_or_monostate_t<T>>> gather_vector(Source source) {
+  std::vector<join_handle<T>> handles = to_handles(std::move(source));
+  gather_waiter waiter(states_of(handles), true);
+  co_await waiter;
+  waiter.settle();
+  std::vector<value_or_monostate_t<T>> values;
+  values.reserve(handles.size());
+  for (join_handle<T> &h : handles)
+    values.push_back(take_value(h));
+  co_return values;
+}
+
+template <class T, class Source>
+task<std::vector<outcome<value_or_monostate_t<T>>>>
+gather_vector_outcomes(Source source) {
+  std::vector<join_handle<T>> handles = to_handles(std::move(source));
+  gather_waiter waiter(states_of(handles), false);
+  co_await waiter;
+  waiter.settle();
+  std::vector<outcome<value_or_monostate_t<T>>> outcomes;
+  outcomes.reserve(handles.size());
+  for (join_handle<T> &h : handles)
+    outcomes.push_back(take_outcome(h));
+  co_return outcomes;
+}
+
+} // namespace detail
+
+// The tag of gather's return_exceptions=True form.
+struct return_exceptions_t {
+  explicit return_exceptions_t() = default;
+};
+inline constexpr return_exceptions_t return_exceptions{};
+
+// co_await aio::gather(a, b, ...): runs the tasks concurrently (each is
+// spawned; join_handles of tasks already spawned may be passed too) and
+// returns their values as a std::tuple, in argument order, std::monostate
+// for void. The first child to fail makes gather cancel the others, wait
+// for them to finish, and rethrow that first exception. Cancelling the task
+// awaiting gather cancels all children; once they have finished, gather
+// raises cancelled_error (a child's error takes precedence). gather never
+// returns while a child is still running, so children may refer to the
+// caller's locals. The children start when gather is awaited.
+template <class... Awaitables>
+  requires(detail::gatherable<Awaitables> && ...)
+task<std::tuple<detail::gather_value_t<Awaitables>...>>
+gather(Awaitables... aws) {
+  // Braced initialisation: spawned left to right.
+  std::tuple<typename detail::gather_traits<Awaitables>::handle...> handles{
+      detail::gather_traits<Awaitables>::to_handle(std::move(aws))...};
+  detail::gather_waiter waiter(
+      detail::states_of(handles, std::index_sequence_for<Awaitables...>{}),
+      true);
+  co_await waiter;
+  waiter.settle();
+  co_return detail::take_values(handles,
+                                std::index_sequence_for<Awaitables...>{});
+}
+
+// co_await aio::gather(tasks): the same for a vector of tasks (or of
+// join_handles); returns their values in order.
+template <class T>
+task<std::vector<detail::value_or_monostate_t<T>>>
+gather(std::vector<task<T>> tasks) {
+  return detail::gather_vector<T>(std::move(tasks));
+}
+template <class T>
+task<std::vector<detail::value_or_monostate_t<T>>>
+gather(std::vector<join_handle<T>> handles) {
+  return detail::gather_vector<T>(std::move(handles));
+}
+
+// co_await aio::gather(aio::return_exceptions, a, b, ...): waits for all
+// children, none cancelled by another's failure, and returns an outcome per
+// child (value or exception). Cancelling the awaiting task still cancels
+// the children and raises cancelled_error once they have finished.
+template <class... Awaitables>
+  requires(detail::gatherable<Awaitables> && ...)
+task<std::tuple<outcome<detail::gather_value_t<Awaitables>>...>>
+gather(return_exceptions_t, Awaitables... aws) {
+  std::tuple<typename detail::gather_traits<Awaitables>::handle...> handles{
+      detail::gather_traits<Awaitables>::to_handle(std::move(aws))...};
+  detail::gather_waiter waiter(
+      detail::states_of(handles, std::index_sequence_for<Awaitables...>{}),
+      false);
+  co_await waiter;
+  waiter.settle();
+  co_return detail::take_outcomes(handles,
+                                  std::index_sequence_for<Awaitables...>{});
+}
+
+template <class T>
+task<std::vector<outcome<detail::value_or_monostate_t<T>>>>
+gather(return_exceptions_t, std::vector<task<T>> tasks) {
+  return detail::gather_vector_outcomes<T>(std::move(tasks));
+}
+template <class T>
+task<std::vector<outcome<detail::value_or_monostate_t<T>>>>
+gather(return_exceptions_t, std::vector<join_handle<T>> handles) {
+  return detail::gather_vector_outcomes<T>(std::move(handles));
+}
+
+// When aio::wait returns (asyncio's FIRST_COMPLETED, FIRST_EXCEPTION,
+// ALL_COMPLETED).
+enum class return_when { first_completed, first_exception, all_completed };
+inline constexpr return_when first_completed = return_when::first_completed;
+inline constexpr return_when first_exception = return_when::first_exception;
+inline constexpr return_when all_completed = return_when::all_completed;
+
+// What aio::wait returns: the handles that are done and those that are
+// not, each in the order they were given.
+template <class Handle> struct wait_result {
+  std::vector<Handle> done;
+  std::vector<Handle> pending;
+};
+
+namespace detail {
+
+// Waits until `when` holds for the tasks, or the deadline passes, or the
+// awaiting task is cancelled (then raises cancelled_error; the tasks are
+// not cancelled).
+class wait_waiter final : suspension, done_observer {
+public:
+  wait_waiter(std::vector<task_state *> tasks, return_when when,
+              std::optional<steady_clock::time_point> deadline) noexcept
+      : tasks_(std::move(tasks)), when_(when), deadline_(deadline) {}
+  wait_waiter(const wait_waiter &) = delete;
+  wait_waiter &operator=(const wait_waiter &) = delete;
+  ~wait_waiter() { stop(); }
+
+  bool await_ready() const noexcept { return false; }
+  template <class P> bool await_suspend(std::coroutine_handle<P> caller) {
+    bind(caller);
+    caller_ = caller;
+    if (cancel_pending())
+      return false;
+    std::size_t unfinished = 0;
+    for (task_state *t : tasks_) {
+      if (satisfied_by(*t))
+        return false;
+      unfinished += t->done() ? 0 : 1;
+    }
+    if (unfinished == 0 ||
+        (deadline_ && *deadline_ <= steady_clock::now()))
+      return false;
+    loop_ = &get_running_loop();
+    for (task_state *t : tasks_)
+      if (!t->done()) {
+        t->add_observer(this);
+        ++observing_;
+      }
+    if (deadline_ && *deadline_ != steady_clock::time_point::max())
+      timer_ = loop_access::schedule_timer(*loop_, *deadline_, [this] {
+        timer_ = 0;
+        wake();
+      });
+    listen();
+    return true;
+  }
+  void await_resume() { deliver(); }
+
+private:
+  bool satisfied_by(task_state &t) const noexcept {
+    if (!t.done())
+      return false;
+    switch (when_) {
+    case return_when::first_completed:
+      return true;
+    case return_when::first_exception:
+      return !t.cancelled() && t.error() != nullptr;
+    case return_when::all_completed:
+      return false;
+    }
+    return false;
+  }
+  void on_done(task_state &t) noexcept override {
+    --observing_;
+    if (satisfied_by(t) || observing_ == 0)
+      wake();
+  }
+  bool interrupt() noexcept override {
+    if (interrupted_)
+      return false;
+    interrupted_ = true;
+    wake();
+    return true;
+  }
+  void wake() noexcept {
+    if (woken_)
+      return;
+    woken_ = true;
+    stop();
+    leave();
+    loop_->call_soon(resume_callback{caller_});
+  }
+  void stop() noexcept {
+    if (timer_ != 0)
+      loop_access::cancel_timer(*loop_, std::exchange(timer_, 0));
+    if (observing_ != 0) {
+      for (task_state *t : tasks_)
+        t->remove_observer(this);
+      observing_ = 0;
+    }
+  }
+
+  std::vector<task_state *> tasks_;
+  return_when when_;
+  std::optional<steady_clock::time_point> deadline_;
+  event_loop *loop_ = nullptr;
+  std::coroutine_handle<> caller_;
+  std::uint64_t timer_ = 0;
+  std::size_t observing_ = 0;
+  bool woken_ = false;
+};
+
+template <class Handle>
+task<wait_result<Handle>>
+wait_impl(std::vector<Handle> handles, return_when when,
+          std::optional<steady_clock::time_point> deadline) {
+  if (handles.empty())
+    throw std::invalid_argument("aio: wait needs at least one task");
+  {
+    wait_waiter waiter(states_of(handles), when, deadline);
+    co_await waiter;
+  }
+  wait_result<Handle> result;
+  for (Handle &h : handles)
+    (h.done() ? result.done : result.pending).push_back(std::move(h));
+  co_return result;
+}
+
+} // namespace detail
+
+// co_await aio::wait(handles, when): waits for spawned tasks (join_handles
+// of one type, or task_handles) until `when` holds — any done
+// (first_completed), any failed with an exception other than
+// cancelled_error, or all done (first_exception, all_completed) — and
+// returns {done, pending}. Never raises the tasks' exceptions and never
+// cancels them; cancelling the awaiting task raises cancelled_error here.
+// An empty vector is std::invalid_argument (as in asyncio).
+template <class Handle>
+  requires std::derived_from<Handle, task_handle>
+task<wait_result<Handle>> wait(std::vector<Handle> handles,
+                               return_when when = all_completed) {
+  return detail::wait_impl(std::move(handles), when, std::nullopt);
+}
+
+// co_await aio::wait(handles, timeout, when): the same, returning when the
+// timeout elapses at the latest (the tasks not done are in pending).
+template <class Handle, class Rep, class Period>
+  requires std::derived_from<Handle, task_handle>
+task<wait_result<Handle>> wait(std::vector<Handle> handles,
+                               std::chrono::duration<Rep, Period> timeout,
+                               return_when when = all_completed) {
+  return detail::wait_impl(
+      std::move(handles), when,
+      detail::deadline_after(detail::steady_clock::now(), timeout));
+}
+
+// Yields spawned tasks in the order they finish (asyncio.as_completed, in
+// its `async for` form returning the tasks):
+//
+//   aio::as_completed pending(std::move(handles));
+//   while (!pending.empty()) {
+//     aio::join_handle<int> first = co_await pending.next();
+//     use(first.result());
+//   }
+//
+// Duplicate handles are yielded once. next() raises std::logic_error when
+// nothing is left; cancelling the task awaiting next() raises
+// cancelled_error there without cancelling the tasks (the next call still
+// yields the one that finished meanwhile). For a deadline, wrap next() in
+// wait_for. Not copyable or movable: it observes the tasks.
+template <class Handle>
+  requires std::derived_from<Handle, task_handle>
+class as_completed final : detail::done_observer {
+public:
+  explicit as_completed(std::vector<Handle> handles) {
+    for (Handle &h : handles) {
+      detail::task_state *state = detail::handle_access::state(h);
+      if (state == nullptr)
+        throw std::invalid_argument("aio: as_completed of an empty handle");
+      if (!waiting_.emplace(state, h).second)
+        continue; // a duplicate
+      if (state->done()) {
+        finished_.push_back(h);
+        waiting_.erase(state);
+      } else {
+        state->add_observer(this);
+      }
+    }
+  }
+  as_completed(const as_completed &) = delete;
+  as_completed &operator=(const as_completed &) = delete;
+  ~as_completed() {
+    for (auto &entry : waiting_)
+      entry.first->remove_observer(this);
+  }
+
+  // The number of tasks not yet yielded.
+  std::size_t size() const noexcept {
+    return finished_.size() + waiting_.size();
+  }
+  bool empty() const noexcept { return size() == 0; }
+
+  class [[nodiscard]] next_awaiter final : detail::suspension {
+  public:
+    explicit next_awaiter(as_completed &owner) noexcept : owner_(owner) {}
+    next_awaiter(const next_awaiter &) = delete;
+    next_awaiter &operator=(const next_awaiter &) = delete;
+    ~next_awaiter() {
+      if (owner_.next_ == this)
+        owner_.next_ = nullptr;
+    }
+
+    bool await_ready() const noexcept { return !owner_.finished_.empty(); }
+    template <class P> void await_suspend(std::coroutine_handle<P> caller) {
+      if (owner_.next_ != nullptr)
+        throw std::logic_error("aio: as_completed::next is already awaited");
+      bind(caller);
+      caller_ = caller;
+      loop_ = &get_running_loop();
+      owner_.next_ = this;
+      suspended_ = true;
+      listen();
+      forward_pending();
+    }
+    Handle await_resume() {
+      if (suspended_)
+        deliver();
+      Handle h = std::move(owner_.finished_.front());
+      owner_.finished_.pop_front();
+      return h;
+    }
+
+  private:
+    friend class as_completed;
+    bool interrupt() noexcept override {
+      if (interrupted_)
+        return false;
+      interrupted_ = true;
+      wake();
+      return true;
+    }
+    void wake() noexcept {
+      owner_.next_ = nullptr;
+      leave();
+      loop_->call_soon(detail::resume_callback{caller_});
+    }
+
+    as_completed &owner_;
+    std::coroutine_handle<> caller_;
+    event_loop *loop_ = nullptr;
+    bool suspended_ = false;
+  };
+
+  // co_await next(): the next task to finish (or one that already has).
+  next_awaiter next() {
+    if (empty())
+      throw std::logic_error("aio: as_completed has nothing left");
+    return next_awaiter(*this);
+  }
+
+private:
+  void on_done(detail::task_state &state) noexcept override {
+    auto it = waiting_.find(&state);
+    if (it == waiting_.end())
+      return;
+    finished_.push_back(std::move(it->second));
+    waiting_.erase(it);
+    if (next_ != nullptr)
+      next_->wake();
+  }
+
+  std::unordered_map<detail::task_state *, Handle> waiting_;
+  std::deque<Handle> finished_;
+  next_awaiter *next_ = nullptr;
+};
+
+// --- Task groups ------------------------------------------------------------
+
+class task_group;
+
+template <class F>
+  requires std::invocable<F &, task_group &>
+task<typename std::invoke_result_t<F &, task_group &>::value_type>
+with_task_group(F fn);
+
+// Spawns child tasks and waits for all of them (asyncio.TaskGroup):
+//
+//   aio::task_group group;
+//   auto a = group.spawn(fetch("a"));
+//   auto b = group.spawn(fetch("b"));
+//   co_await group;                 // both done; a.result(), b.result()
+//
+// When a child fails with an exception other than cancelled_error, the
+// group cancels the other children (and children spawned later start
+// cancelled); co_await group waits for all children and rethrows the first
+// error. Cancelling the task awaiting the group cancels the children, waits
+// for them, then raises cancelled_error (a child's error takes precedence).
+// After a completed co_await the group is closed: spawn throws
+// std::logic_error.
+//
+// C++ has no asynchronous destructors: if the body leaves by an exception
+// before `co_await group`, the destructor can only cancel the children,
+// which then finish on their own after the frame is gone, and it reports
+// that on stderr. Prefer aio::with_task_group, which also cancels the body
+// when a child fails (the full asyncio behaviour), whenever the body can
+// throw.
+class task_group final : detail::done_observer {
+public:
+  task_group() noexcept = default;
+  task_group(const task_group &) = delete;
+  task_group &operator=(const task_group &) = delete;
+  ~task_group() {
+    for (auto &entry : children_) {
+      entry.first->remove_observer(this);
+      entry.first->cancel();
+    }
+    if (!children_.empty() && detail::running_loop != nullptr)
+      std::fputs("aio: task_group destroyed with unfinished tasks; they were "
+                 "cancelled\n",
+                 stderr);
+  }
+
+  // Spawns work as a child of the group.
+  template <class T> join_handle<T> spawn(task<T> work) {
+    if (closed_)
+      throw std::logic_error("aio: spawning into a finished task_group");
+    join_handle<T> handle = aio::spawn(std::move(work));
+    const std::shared_ptr<detail::task_state> &state =
+        detail::handle_access::shared(handle);
+    children_.emplace(state.get(), state);
+    state->add_observer(this);
+    if (aborting_)
+      state->cancel(); // cancelled before it starts
+    return handle;
+  }
+  template <class T> join_handle<T> spawn(task<T> work, std::string name) {
+    join_handle<T> handle = spawn(std::move(work));
+    handle.set_name(std::move(name));
+    return handle;
+  }
+
+  // Cancels every unfinished child, as a failing child does.
+  void cancel() noexcept { abort(); }
+  // The number of unfinished children.
+  std::size_t size() const noexcept { return children_.size(); }
+
+  class [[nodiscard]] join_awaiter final : detail::suspension {
+  public:
+    explicit join_awaiter(task_group &group, bool throws = true) noexcept
+        : group_(group), throws_(throws) {}
+    join_awaiter(const join_awaiter &) = delete;
+    join_awaiter &operator=(const join_awaiter &) = delete;
+    ~join_awaiter() {
+      if (group_.joiner_ == this)
+        group_.joiner_ = nullptr;
+    }
+
+    bool await_ready() const noexcept { return group_.children_.empty(); }
+    template <class P> void await_suspend(std::coroutine_handle<P> caller) {
+      if (group_.joiner_ != nullptr)
+        throw std::logic_error("aio: a task_group is already awaited");
+      bind(caller);
+      caller_ = caller;
+      loop_ = &get_running_loop();
+      group_.joiner_ = this;
+      suspended_ = true;
+      listen();
+      forward_pending();
+    }
+    void await_resume() {
+      leave();
+      if (group_.joiner_ == this)
+        group_.joiner_ = nullptr;
+      if (suspended_ && ctx_ != nullptr && ctx_->consume_cancel() &&
+          !group_.aborting_)
+        propagate_cancel = true;
+      error_ = group_.conclude(propagate_cancel, cancel_error);
+      if (throws_ && error_)
+        std::rethrow_exception(error_);
+    }
+
+    // For with_task_group: the body was cancelled (with this exception).
+    bool propagate_cancel = false;
+    std::exception_ptr cancel_error;
+    // What co_await decided to raise (null for nothing).
+    std::exception_ptr error() const noexcept { return error_; }
+
+  private:
+    friend class task_group;
+    bool interrupt() noexcept override {
+      // A failure being handled already wins over this cancellation.
+      if (!group_.aborting_) {
+        propagate_cancel = true;
+        group_.abort();
+      }
+      return true;
+    }
+    void wake() noexcept {
+      group_.joiner_ = nullptr;
+      leave();
+      loop_->call_soon(detail::resume_callback{caller_});
+    }
+
+    task_group &group_;
+    std::coroutine_handle<> caller_;
+    event_loop *loop_ = nullptr;
+    std::exception_ptr error_;
+    bool throws_;
+    bool suspended_ = false;
+  };
+
+  // co_await group: waits for every child; rethrows the first error.
+  join_awaiter operator co_await() noexcept { return join_awaiter(*this); }
+
+private:
+  template <class F>
+    requires std::invocable<F &, task_group &>
+  friend task<typename std::invoke_result_t<F &, task_group &>::value_type>
+  with_task_group(F fn);
+
+  void abort() noexcept {
+    aborting_ = true;
+    for (auto &entry : children_)
+      entry.first->cancel();
+  }
+
+  void on_done(detail::task_state &child) noexcept override {
+    auto it = children_.find(&child);
+    if (it == children_.end())
+      return;
+    // The child's root frame still owns its state while it notifies.
+    children_.erase(it);
+    if (!child.cancelled()) {
+      if (std::exception_ptr error = child.error()) {
+        child.mark_retrieved();
+        if (!first_error_)
+          first_error_ = error;
+        if (!aborting_ && !parent_cancel_requested_) {
+          abort();
+          // with_task_group: interrupt the body too.
+          if (in_body_ && parent_ != nullptr && !parent_->done()) {
+            parent_cancel_requested_ = true;
+            parent_->cancel();
+          }
+        }
+      }
+    }
+    if (children_.empty() && joiner_ != nullptr)
+      joiner_->wake();
+  }
+
+  // The outcome of joining, as asyncio's TaskGroup.__aexit__ decides it.
+  std::exception_ptr conclude(bool propagate_cancel,
+                              std::exception_ptr cancel_error) noexcept {
+    closed_ = true;
+    if (parent_cancel_requested_) {
+      parent_cancel_requested_ = false;
+      if (parent_->uncancel() == 0)
+        propagate_cancel = false;
+    }
+    if (first_error_)
+      return first_error_;
+    if (propagate_cancel)
+      return cancel_error ? cancel_error
+                          : std::make_exception_ptr(cancelled_error());
+    return nullptr;
+  }
+
+  std::unordered_map<detail::task_state *, std::shared_ptr<detail::task_state>>
+      children_; // the unfinished ones
+  std::exception_ptr first_error_;
+  detail::task_state *parent_ = nullptr; // with_task_group's task
+  join_awaiter *joiner_ = nullptr;
+  bool in_body_ = false;
+  bool aborting_ = false;
+  bool closed_ = false;
+  bool parent_cancel_requested_ = false;
+};
+
+// co_await aio::with_task_group([&](aio::task_group &group) -> aio::task<T> {
+//   group.spawn(...); ...; co_return value;
+// }): asyncio's `async with TaskGroup() as group:` block. Runs the body in
+// the current task with a fresh group, then waits for all children. A child
+// failing cancels the other children and the body (which gets
+// cancelled_error at its current suspension point); the body failing
+// cancels the children. Afterwards raises the first child error, else the
+// cancellation of the awaiting task (if it was cancelled from elsewhere),
+// else the body's own error; otherwise returns the body's value. Children
+// never outlive the call, so they may refer to the caller's locals.
+template <class F>
+  requires std::invocable<F &, task_group &>
+task<typename std::invoke_result_t<F &, task_group &>::value_type>
+with_task_group(F fn) {
+  using T = typename std::invoke_result_t<F &, task_group &>::value_type;
+  task_group group;
+  group.parent_ = co_await detail::context_probe{};
+  std::exception_ptr body_error;
+  bool body_cancelled = false;
+  std::optional<detail::value_or_monostate_t<T>> value;
+  group.in_body_ = true;
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::invoke(fn, group);
+      value.emplace();
+    } else {
+      value.emplace(co_await std::invoke(fn, group));
+    }
+  } catch (const cancelled_error &) {
+    body_error = std::current_exception();
+    body_cancelled = true;
+  } catch (...) {
+    body_error = std::current_exception();
+  }
+  group.in_body_ = false;
+  if (body_error && !group.aborting_)
+    group.abort();
+  std::exception_ptr error;
+  {
+    task_group::join_awaiter joiner(group, false);
+    joiner.propagate_cancel = body_cancelled;
+    if (body_cancelled)
+      joiner.cancel_error = body_error;
+    co_await joiner;
+    error = joiner.error();
+  }
+  if (error)
+    std::rethrow_exception(error);
+  if (body_error && !body_cancelled)
+    std::rethrow_exception(body_error);
+  if (!value) // the body's cancellation was the group's own, and undone
+    throw cancelled_error();
+  if constexpr (!std::is_void_v<T>)
+    co_return std::move(*value);
+}
+
 } // namespace aio
+
+template <> struct std::hash<aio::task_handle> {
+  std::size_t operator()(const aio::task_handle &h) const noexcept {
+    return std::hash<const void *>{}(h.state_.get());
+  }
+};
 
 #endif // AIO_AIO_HPP
