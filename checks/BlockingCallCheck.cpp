@@ -254,21 +254,7 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 }
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
-  // Async bodies are found from the top and walked once (no parent map):
-  // coroutine functions and lambdas, and AsyncContextFunctions entries.
-  Finder->addMatcher(functionDecl(isDefinition(), hasBody(coroutineBodyStmt()),
-                                  unless(isExpansionInSystemHeader()))
-                         .bind("function"),
-                     this);
-  Finder->addMatcher(lambdaExpr(unless(isExpansionInSystemHeader())).bind("lambda"),
-                     this);
-  std::vector<StringRef> Callbacks(ContextOptions.AsyncContextFunctions.begin(),
-                                   ContextOptions.AsyncContextFunctions.end());
-  if (!Callbacks.empty())
-    Finder->addMatcher(functionDecl(isDefinition(), hasAnyName(Callbacks),
-                                    unless(isExpansionInSystemHeader()))
-                           .bind("function"),
-                       this);
+  registerAsyncBodyMatchers(Finder);
 }
 
 bool BlockingCallCheck::mayBlock(const FunctionDecl &Callee) const {
@@ -480,18 +466,9 @@ std::string BlockingCallCheck::hintFor(const Api &A) const {
 }
 
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
-  const FunctionDecl *Body = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  const LambdaExpr *Lambda = Result.Nodes.getNodeAs<LambdaExpr>("lambda");
-  if (Lambda) {
-    Body = Lambda->getCallOperator();
-    if (!Body || !analysis::isCoroutine(*Body))
-      return;
-  } else if (const auto *MD = llvm::dyn_cast_or_null<CXXMethodDecl>(Body);
-             MD && MD->getParent()->isLambda()) {
-    return; // walked through its LambdaExpr
-  }
-  if (!Body || !Walked.insert(Body).second ||
-      !analysis::isAsyncCoroutine(*Body, ContextOptions))
+  const LambdaExpr *Lambda = nullptr;
+  const FunctionDecl *Body = asyncBody(Result, Lambda);
+  if (!Body)
     return;
 
   ASTContext &Ctx = *Result.Context;

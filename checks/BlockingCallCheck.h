@@ -25,10 +25,6 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
-  void onStartOfTranslationUnit() override {
-    CoroCheckBase::onStartOfTranslationUnit();
-    Walked.clear();
-  }
 
 private:
   /// A catalog entry, or one made from an option or an annotation, with the
@@ -71,8 +67,7 @@ private:
   std::deque<std::string> UserNames;
   /// The unqualified names of everything above, to skip other calls fast.
   llvm::StringSet<> InterestingNames;
-  /// Bodies walked in this TU (a lambda's is reached twice).
-  llvm::DenseSet<const clang::FunctionDecl *> Walked;
+
 };
 
 } // namespace corolint

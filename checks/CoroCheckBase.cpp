@@ -76,6 +76,45 @@ CoroCheckBase::includeFor(clang::SourceLocation Loc,
   return Inserter.createIncludeInsertion(SM.getFileID(Loc), Header);
 }
 
+void CoroCheckBase::registerAsyncBodyMatchers(
+    clang::ast_matchers::MatchFinder *Finder) {
+  using namespace clang::ast_matchers;
+  // Bodies are found from the top and walked once, without a parent map.
+  Finder->addMatcher(functionDecl(isDefinition(), hasBody(coroutineBodyStmt()),
+                                  unless(isExpansionInSystemHeader()))
+                         .bind("async-function"),
+                     this);
+  Finder->addMatcher(
+      lambdaExpr(unless(isExpansionInSystemHeader())).bind("async-lambda"), this);
+  std::vector<llvm::StringRef> Callbacks(
+      ContextOptions.AsyncContextFunctions.begin(),
+      ContextOptions.AsyncContextFunctions.end());
+  if (!Callbacks.empty())
+    Finder->addMatcher(functionDecl(isDefinition(), hasAnyName(Callbacks),
+                                    unless(isExpansionInSystemHeader()))
+                           .bind("async-function"),
+                       this);
+}
+
+const clang::FunctionDecl *CoroCheckBase::asyncBody(
+    const clang::ast_matchers::MatchFinder::MatchResult &Result,
+    const clang::LambdaExpr *&Lambda) {
+  const auto *Body = Result.Nodes.getNodeAs<clang::FunctionDecl>("async-function");
+  Lambda = Result.Nodes.getNodeAs<clang::LambdaExpr>("async-lambda");
+  if (Lambda) {
+    Body = Lambda->getCallOperator();
+    if (!Body || !analysis::isCoroutine(*Body))
+      return nullptr;
+  } else if (const auto *MD = llvm::dyn_cast_or_null<clang::CXXMethodDecl>(Body);
+             MD && MD->getParent()->isLambda()) {
+    return nullptr; // reached through its LambdaExpr
+  }
+  if (!Body || !Walked.insert(Body).second ||
+      !analysis::isAsyncCoroutine(*Body, ContextOptions))
+    return nullptr;
+  return Body;
+}
+
 bool CoroCheckBase::firstReportAt(clang::SourceLocation Loc) {
   return Loc.isValid() && Reported.insert(Loc.getRawEncoding()).second;
 }

@@ -14,6 +14,7 @@
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/utils/IncludeInserter.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/DenseSet.h"
 
 namespace corolint {
@@ -31,9 +32,23 @@ public:
   void registerPPCallbacks(const clang::SourceManager &SM, clang::Preprocessor *PP,
                            clang::Preprocessor *ModuleExpanderPP) override;
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
-  void onStartOfTranslationUnit() override { Reported.clear(); }
+  void onStartOfTranslationUnit() override {
+    Reported.clear();
+    Walked.clear();
+  }
 
 protected:
+  /// Matches the async bodies: coroutine functions and lambdas, and the
+  /// AsyncContextFunctions entries.
+  void registerAsyncBodyMatchers(clang::ast_matchers::MatchFinder *Finder);
+
+  /// The async body those matchers bound, the first time it is seen in this
+  /// TU (a lambda's call operator is reachable twice); null otherwise.
+  /// \p Lambda is set for a coroutine lambda.
+  const clang::FunctionDecl *
+  asyncBody(const clang::ast_matchers::MatchFinder::MatchResult &Result,
+            const clang::LambdaExpr *&Lambda);
+
   /// Reads template option \p OptionName (default from the profile); a
   /// template without `{0}` is reported and ignored.
   std::string readTemplate(llvm::StringRef OptionName, llvm::StringRef Default);
@@ -54,6 +69,7 @@ protected:
 private:
   clang::tidy::utils::IncludeInserter Inserter;
   llvm::DenseSet<unsigned> Reported;
+  llvm::DenseSet<const clang::FunctionDecl *> Walked;
 };
 
 } // namespace corolint

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "checks/BlockingCallCheck.h"
+#include "checks/CpuBoundLoopCheck.h"
 
 #include "clang-tidy/ClangTidyModule.h"
 #include "llvm/Config/llvm-config.h"
@@ -21,6 +22,7 @@ class CoroModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<BlockingCallCheck>("coro-blocking-call");
+    Factories.registerCheck<CpuBoundLoopCheck>("coro-cpu-bound-loop");
   }
 };
 

@@ -22,7 +22,8 @@ packages=(
   nlohmann-json3-dev libgrpc++-dev libprotobuf-dev libabsl-dev 
   googletest libgtest-dev libgmock-dev libbenchmark-dev libasio-dev
   libsqlite3-dev libpq-dev libpqxx-dev default-libmysqlclient-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbz2-dev
+  libcrypt-dev
   cmake ninja-build make python3 g++ git
 )
 
