@@ -8,6 +8,7 @@
 
 #include "checks/BlockingCallCheck.h"
 #include "checks/CpuBoundLoopCheck.h"
+#include "checks/SwallowedCancellationCheck.h"
 
 #include "clang-tidy/ClangTidyModule.h"
 #include "llvm/Config/llvm-config.h"
@@ -23,6 +24,8 @@ public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<BlockingCallCheck>("coro-blocking-call");
     Factories.registerCheck<CpuBoundLoopCheck>("coro-cpu-bound-loop");
+    Factories.registerCheck<SwallowedCancellationCheck>(
+        "coro-swallowed-cancellation");
   }
 };
 
