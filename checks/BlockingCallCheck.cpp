@@ -71,6 +71,26 @@ const ValueDecl *referencedDecl(const Expr *E) {
   return nullptr;
 }
 
+/// The variable or member an fd expression comes from: `fd`, `this->fd_`,
+/// or `socket` of `socket.native_handle()`.
+const ValueDecl *rootDecl(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(E)) {
+      E = Member->getImplicitObjectArgument();
+      continue;
+    }
+    if (const auto *Field = llvm::dyn_cast<MemberExpr>(E)) {
+      if (llvm::isa<CXXThisExpr>(Field->getBase()->IgnoreParenImpCasts()))
+        return Field->getMemberDecl();
+      E = Field->getBase();
+      continue;
+    }
+    return referencedDecl(E);
+  }
+  return nullptr;
+}
+
 bool refersToOneOf(const Expr *E, std::initializer_list<llvm::StringRef> Names) {
   const ValueDecl *D = referencedDecl(E);
   if (!D || !llvm::isa<VarDecl>(D))
@@ -323,7 +343,7 @@ bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Cal
     });
   }
   case Condition::FdNotAwaited: {
-    const ValueDecl *Fd = referencedDecl(Subject);
+    const ValueDecl *Fd = rootDecl(Subject);
     if (!Fd || !Where.Coroutine)
       return true;
     const auto *Body =

@@ -52,3 +52,20 @@ aio::task<void> offloaded(const char *path) {
   });
   std::thread([path] { std::ifstream in(path); }).detach();
 }
+
+// The descriptor of a socket object the coroutine polls is non-blocking.
+struct tcp_socket {
+  int native_handle() const { return fd; }
+  int fd = -1;
+};
+struct scheduler {
+  readiness poll(const tcp_socket &, int events);
+};
+struct client {
+  aio::task<long> receive(char *buf, unsigned long n) {
+    co_await sched.poll(sock, 1);
+    co_return ::read(sock.native_handle(), buf, n);
+  }
+  scheduler sched;
+  tcp_socket sock;
+};
