@@ -486,14 +486,9 @@ std::string BlockingCallCheck::hintFor(const Api &A) const {
 }
 
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
-  const LambdaExpr *Lambda = nullptr;
-  const FunctionDecl *Body = asyncBody(Result, Lambda);
-  if (!Body)
-    return;
-
   ASTContext &Ctx = *Result.Context;
-  analysis::walkAsyncBody(
-      *Body, Lambda, ContextOptions,
+  walkMatchedBody(
+      Result,
       [&](const Stmt &S, const analysis::AsyncPlacement &Where,
           analysis::ParentChain Parents) {
         if (Where.IsAwaitedOperand)
@@ -506,8 +501,6 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
         if (!Callee || !mayBlock(*Callee))
           return;
         const auto &Call = llvm::cast<Expr>(S);
-        if (Ctx.getSourceManager().isInSystemHeader(Call.getBeginLoc()))
-          return;
         std::optional<Api> A = classify(Call, *Callee, Where, Ctx);
         if (!A || !firstReportAt(Call.getBeginLoc()))
           return;

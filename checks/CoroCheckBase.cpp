@@ -96,23 +96,31 @@ void CoroCheckBase::registerAsyncBodyMatchers(
                        this);
 }
 
-const clang::FunctionDecl *CoroCheckBase::asyncBody(
+void CoroCheckBase::walkMatchedBody(
     const clang::ast_matchers::MatchFinder::MatchResult &Result,
-    const clang::LambdaExpr *&Lambda) {
+    analysis::AsyncVisitor Visit) {
   const auto *Body = Result.Nodes.getNodeAs<clang::FunctionDecl>("async-function");
-  Lambda = Result.Nodes.getNodeAs<clang::LambdaExpr>("async-lambda");
+  const auto *Lambda = Result.Nodes.getNodeAs<clang::LambdaExpr>("async-lambda");
   if (Lambda) {
     Body = Lambda->getCallOperator();
     if (!Body || !analysis::isCoroutine(*Body))
-      return nullptr;
+      return;
   } else if (const auto *MD = llvm::dyn_cast_or_null<clang::CXXMethodDecl>(Body);
              MD && MD->getParent()->isLambda()) {
-    return nullptr; // reached through its LambdaExpr
+    return; // reached through its LambdaExpr
   }
   if (!Body || !Walked.insert(Body).second ||
       !analysis::isAsyncCoroutine(*Body, ContextOptions))
-    return nullptr;
-  return Body;
+    return;
+  const clang::SourceManager &SM = *Result.SourceManager;
+  analysis::walkAsyncBody(*Body, Lambda, ContextOptions,
+                          [&](const clang::Stmt &S,
+                              const analysis::AsyncPlacement &Where,
+                              analysis::ParentChain Parents) {
+                            // What a system header's code does is not ours.
+                            if (!SM.isInSystemHeader(S.getBeginLoc()))
+                              Visit(S, Where, Parents);
+                          });
 }
 
 bool CoroCheckBase::firstReportAt(clang::SourceLocation Loc) {

@@ -42,12 +42,12 @@ protected:
   /// AsyncContextFunctions entries.
   void registerAsyncBodyMatchers(clang::ast_matchers::MatchFinder *Finder);
 
-  /// The async body those matchers bound, the first time it is seen in this
-  /// TU (a lambda's call operator is reachable twice); null otherwise.
-  /// \p Lambda is set for a coroutine lambda.
-  const clang::FunctionDecl *
-  asyncBody(const clang::ast_matchers::MatchFinder::MatchResult &Result,
-            const clang::LambdaExpr *&Lambda);
+  /// Walks the async body those matchers bound (analysis::walkAsyncBody),
+  /// the first time it is seen in this TU: a lambda's call operator is
+  /// reachable twice, a template's pattern and instantiations share
+  /// locations (see firstReportAt).
+  void walkMatchedBody(const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                       analysis::AsyncVisitor Visit);
 
   /// Reads template option \p OptionName (default from the profile); a
   /// template without `{0}` is reported and ignored.

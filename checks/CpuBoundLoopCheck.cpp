@@ -321,18 +321,12 @@ std::string CpuBoundLoopCheck::advice() const {
 }
 
 void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
-  const LambdaExpr *Lambda = nullptr;
-  const FunctionDecl *Body = asyncBody(Result, Lambda);
-  if (!Body)
-    return;
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
-  analysis::walkAsyncBody(
-      *Body, Lambda, ContextOptions,
+  walkMatchedBody(
+      Result,
       [&](const Stmt &S, const analysis::AsyncPlacement &Where,
           analysis::ParentChain Parents) {
-        if (SM.isInSystemHeader(S.getBeginLoc()))
-          return;
         if (isLoop(&S)) {
           // The outermost heavy loop is the one to report and to move.
           for (const Stmt *Outer : Parents)

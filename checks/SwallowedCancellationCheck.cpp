@@ -146,15 +146,14 @@ const Stmt *earlyExit(const Stmt *S, bool InLoop = false) {
 /// True if every path through \p S rethrows before it can complete or
 /// leave: a structured walk of the handler's statements (a rethrow on one
 /// branch only is not enough).
-bool alwaysRethrows(const Stmt *S, const CXXCatchStmt &Handler,
-                    const SourceManager &SM) {
+bool alwaysRethrows(const Stmt *S, const CXXCatchStmt &Handler) {
   if (!S)
     return false;
   if (isRethrow(S, Handler))
     return true;
   if (const auto *Block = llvm::dyn_cast<CompoundStmt>(S)) {
     for (const Stmt *Child : Block->body()) {
-      if (alwaysRethrows(Child, Handler, SM))
+      if (alwaysRethrows(Child, Handler))
         return true;
       if (earlyExit(Child))
         return false; // leaves on some path before any rethrow
@@ -162,18 +161,18 @@ bool alwaysRethrows(const Stmt *S, const CXXCatchStmt &Handler,
     return false;
   }
   if (const auto *If = llvm::dyn_cast<IfStmt>(S))
-    return If->getElse() && alwaysRethrows(If->getThen(), Handler, SM) &&
-           alwaysRethrows(If->getElse(), Handler, SM);
+    return If->getElse() && alwaysRethrows(If->getThen(), Handler) &&
+           alwaysRethrows(If->getElse(), Handler);
   if (const auto *Try = llvm::dyn_cast<CXXTryStmt>(S)) {
-    if (!alwaysRethrows(Try->getTryBlock(), Handler, SM))
+    if (!alwaysRethrows(Try->getTryBlock(), Handler))
       return false;
     for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
-      if (!alwaysRethrows(Try->getHandler(I)->getHandlerBlock(), Handler, SM))
+      if (!alwaysRethrows(Try->getHandler(I)->getHandlerBlock(), Handler))
         return false;
     return true;
   }
   if (const auto *Label = llvm::dyn_cast<LabelStmt>(S))
-    return alwaysRethrows(Label->getSubStmt(), Handler, SM);
+    return alwaysRethrows(Label->getSubStmt(), Handler);
   return false;
 }
 
@@ -259,12 +258,8 @@ SwallowedCancellationCheck::cancellationsIn(ASTContext &Ctx, bool AsioCoroutine)
 }
 
 void SwallowedCancellationCheck::check(const MatchFinder::MatchResult &Result) {
-  const LambdaExpr *Lambda = nullptr;
-  const FunctionDecl *Body = asyncBody(Result, Lambda);
-  if (!Body)
-    return;
-  analysis::walkAsyncBody(
-      *Body, Lambda, ContextOptions,
+  walkMatchedBody(
+      Result,
       [&](const Stmt &S, const analysis::AsyncPlacement &Where,
           analysis::ParentChain) {
         if (const auto *Try = llvm::dyn_cast<CXXTryStmt>(&S))
@@ -277,8 +272,6 @@ void SwallowedCancellationCheck::checkTry(const CXXTryStmt &Try,
                                           const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
-  if (SM.isInSystemHeader(Try.getBeginLoc()))
-    return;
   const Stmt *Suspension = firstSuspension(Try.getTryBlock());
   if (!Suspension)
     return; // nothing in the try block can raise a cancellation
@@ -308,7 +301,7 @@ void SwallowedCancellationCheck::checkTry(const CXXTryStmt &Try,
       continue;
 
     const Stmt *HandlerBody = Handler.getHandlerBlock();
-    bool Rethrows = alwaysRethrows(HandlerBody, Handler, SM) ||
+    bool Rethrows = alwaysRethrows(HandlerBody, Handler) ||
                     capturesException(HandlerBody);
     // Later handlers never see what this one catches.
     llvm::erase_if(Pending, [&](const Cancellation &P) {
