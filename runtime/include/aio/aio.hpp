@@ -102,7 +102,6 @@ public:
   std::exception_ptr error() const noexcept {
     return state_.index() == 2 ? std::get<2>(state_) : nullptr;
   }
-  void clear() noexcept { state_.template emplace<0>(); }
 
   T get() {
     if (state_.index() == 2) {
@@ -130,10 +129,6 @@ public:
   }
   bool has_error() const noexcept { return error_ != nullptr; }
   std::exception_ptr error() const noexcept { return error_; }
-  void clear() noexcept {
-    error_ = nullptr;
-    set_ = false;
-  }
 
   void get() {
     if (!set_)
@@ -522,10 +517,13 @@ public:
     return stored.error();
   }
 
+  // The value (handed over once) or the exception (rethrown every time).
   T take() {
     if (!done())
       throw std::logic_error("aio: the spawned task has not finished");
     retrieved_ = true;
+    if (std::exception_ptr error = stored.error())
+      std::rethrow_exception(error);
     return stored.get();
   }
   outcome<value_or_monostate_t<T>> take_outcome() {
@@ -533,10 +531,8 @@ public:
     if (!done())
       throw std::logic_error("aio: the spawned task has not finished");
     retrieved_ = true;
-    if (std::exception_ptr error = stored.error()) {
-      stored.clear(); // taken
+    if (std::exception_ptr error = stored.error())
       return aio::outcome<value>::from_error(std::move(error));
-    }
     if constexpr (std::is_void_v<T>) {
       stored.get();
       return aio::outcome<value>(std::in_place);
@@ -733,15 +729,15 @@ private:
 
 // The handle aio::spawn returns: co_await it for the spawned task's value
 // (or exception). The task runs whether or not the handle is kept; one
-// coroutine at a time may await it, and the value is handed over once.
-// Cancelling the awaiting task cancels the awaited one too (asyncio's
+// coroutine at a time may await it, and the value is handed over once (an
+// exception is rethrown every time). Cancelling the awaiting task cancels the awaited one too (asyncio's
 // behaviour for awaiting a Task); the awaiter then still waits for it and
 // gets whatever it ends with.
 template <class T> class join_handle : public task_handle {
 public:
   join_handle() noexcept = default;
 
-  // The value of a finished task, or its exception rethrown
+  // The value of a finished task (once), or its exception rethrown
   // (cancelled_error for a cancelled task). std::logic_error if not done.
   T result() {
     if (!state_)
@@ -2245,16 +2241,17 @@ template <class Handle>
 class as_completed final : detail::done_observer {
 public:
   explicit as_completed(std::vector<Handle> handles) {
+    std::unordered_set<detail::task_state *> seen;
     for (Handle &h : handles) {
       detail::task_state *state = detail::handle_access::state(h);
       if (state == nullptr)
         throw std::invalid_argument("aio: as_completed of an empty handle");
-      if (!waiting_.emplace(state, h).second)
+      if (!seen.insert(state).second)
         continue; // a duplicate
       if (state->done()) {
-        finished_.push_back(h);
-        waiting_.erase(state);
+        finished_.push_back(std::move(h));
       } else {
+        waiting_.emplace(state, std::move(h));
         state->add_observer(this);
       }
     }
@@ -2275,6 +2272,9 @@ public:
   class [[nodiscard]] next_awaiter final : detail::suspension {
   public:
     explicit next_awaiter(as_completed &owner) noexcept : owner_(owner) {}
+    // Movable until awaited (so that wait_for(pending.next(), d) works).
+    next_awaiter(next_awaiter &&other) noexcept
+        : suspension(other), owner_(other.owner_) {}
     next_awaiter(const next_awaiter &) = delete;
     next_awaiter &operator=(const next_awaiter &) = delete;
     ~next_awaiter() {
