@@ -411,10 +411,16 @@ int main(int argc, const char **argv) {
   std::vector<ClangTidyError> Errors;
   unsigned CompileErrors = 0, Findings = 0;
   std::vector<std::string> BrokenFiles;
-  for (const std::string &File : Files) {
-    std::vector<ClangTidyError> FileErrors =
-        runClangTidy(*Context, *Compilations, {File}, BaseFS,
-                     /*ApplyAnyFix=*/Fix || FixErrors || FixNotes);
+  // Progress on a terminal only, for more than one TU: "[3/68] file.cpp".
+  bool ShowProgress = Files.size() > 1 && llvm::sys::Process::StandardErrIsDisplayed();
+  for (size_t Index = 0; Index < Files.size(); ++Index) {
+    const std::string &File = Files[Index];
+    if (ShowProgress)
+      llvm::errs() << "[" << Index + 1 << "/" << Files.size() << "] " << File
+                   << "\n";
+    std::vector<ClangTidyError> FileErrors = corolint::compat::runChecks(
+        *Context, *Compilations, File, BaseFS,
+        /*ApplyAnyFix=*/Fix || FixErrors || FixNotes, Quiet);
     unsigned FileCompileErrors = 0;
     for (const ClangTidyError &Error : FileErrors) {
       if (llvm::StringRef(Error.DiagnosticName).starts_with("clang-diagnostic-")) {

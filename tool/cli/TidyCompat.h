@@ -45,6 +45,25 @@ checkOptions(const clang::tidy::ClangTidyOptions &Options) {
 #endif
 }
 
+/// Runs the checks on one TU; \p Quiet drops clang's "N warnings
+/// generated." where the library can (LLVM 22).
+inline std::vector<clang::tidy::ClangTidyError>
+runChecks(clang::tidy::ClangTidyContext &Context,
+          const clang::tooling::CompilationDatabase &Compilations,
+          llvm::StringRef File,
+          llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> BaseFS,
+          bool ApplyAnyFix, bool Quiet) {
+  std::vector<std::string> Files{File.str()};
+#if LLVM_VERSION_MAJOR >= 22
+  return clang::tidy::runClangTidy(Context, Compilations, Files, BaseFS,
+                                   ApplyAnyFix, false, llvm::StringRef(), Quiet);
+#else
+  (void)Quiet;
+  return clang::tidy::runClangTidy(Context, Compilations, Files, BaseFS,
+                                   ApplyAnyFix);
+#endif
+}
+
 /// Names of every registered check.
 inline std::vector<std::string> allChecks() {
   std::vector<std::string> Names;
