@@ -41,8 +41,13 @@ for src in examples/*/*.cpp; do
 
   echo
   echo "=== $name: build and run, before and after the fix"
-  "$cxx" "${flags[@]}" -O2 "$src" -o "$work/$name/before"
-  "$cxx" "${flags[@]}" -O2 "$fixed" -o "$work/$name/after"
+  # An example that links a library lists it in examples/<name>/LIBS.
+  libs=()
+  if [ -f "$(dirname "$src")/LIBS" ]; then
+    read -r -a libs < "$(dirname "$src")/LIBS"
+  fi
+  "$cxx" "${flags[@]}" -O2 "$src" -o "$work/$name/before" "${libs[@]}"
+  "$cxx" "${flags[@]}" -O2 "$fixed" -o "$work/$name/after" "${libs[@]}"
   # Each program prints its own verdict; its exit status is shown, not fatal.
   t0=$(seconds); before_rc=0; "$work/$name/before" > "$work/$name/before.out" 2>&1 || before_rc=$?
   t1=$(seconds); after_rc=0; "$work/$name/after" > "$work/$name/after.out" 2>&1 || after_rc=$?
