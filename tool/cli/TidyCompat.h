@@ -51,7 +51,7 @@ inline std::vector<clang::tidy::ClangTidyError>
 runChecks(clang::tidy::ClangTidyContext &Context,
           const clang::tooling::CompilationDatabase &Compilations,
           llvm::StringRef File,
-          llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> BaseFS,
+          const llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> &BaseFS,
           bool ApplyAnyFix, bool Quiet) {
   std::vector<std::string> Files{File.str()};
 #if LLVM_VERSION_MAJOR >= 22
