@@ -233,12 +233,12 @@ aio::task<> middle_layer(aio::timeout_scope *inner,
   co_await middle->run(innermost(inner));
 }
 
-aio::task<nest_result> nest(std::chrono::milliseconds a,
-                            std::chrono::milliseconds b,
-                            std::chrono::milliseconds c) {
-  aio::timeout_scope inner = aio::timeout(a);
-  aio::timeout_scope middle = aio::timeout(b);
-  aio::timeout_scope outer = aio::timeout(c);
+// Three nested scopes with the given deadlines around middle_layer.
+aio::task<nest_result> nest_at(steady::time_point a, steady::time_point b,
+                               steady::time_point c) {
+  aio::timeout_scope inner = aio::timeout_at(a);
+  aio::timeout_scope middle = aio::timeout_at(b);
+  aio::timeout_scope outer = aio::timeout_at(c);
   nest_result r{};
   try {
     co_await outer.run(middle_layer(&inner, &middle));
@@ -253,6 +253,13 @@ aio::task<nest_result> nest(std::chrono::milliseconds a,
   r.outer_expired = outer.expired();
   r.cancelling_after = (co_await aio::current_task()).cancelling();
   co_return r;
+}
+
+aio::task<nest_result> nest(std::chrono::milliseconds a,
+                            std::chrono::milliseconds b,
+                            std::chrono::milliseconds c) {
+  steady::time_point now = steady::now();
+  co_return co_await nest_at(now + a, now + b, now + c);
 }
 
 TEST(TimeoutScope, NestedThreeDeepTheInnermostFiresFirst) {
@@ -282,28 +289,9 @@ TEST(TimeoutScope, NestedThreeDeepTheOuterFiresFirst) {
   EXPECT_EQ(r.cancelling_after, 0u);
 }
 
-aio::task<nest_result> nest_at(steady::time_point when) {
-  aio::timeout_scope inner = aio::timeout_at(when);
-  aio::timeout_scope middle = aio::timeout_at(when);
-  aio::timeout_scope outer = aio::timeout_at(when);
-  nest_result r{};
-  try {
-    co_await outer.run(middle_layer(&inner, &middle));
-    r.error = "none";
-  } catch (const aio::timeout_error &) {
-    r.error = "timeout";
-  } catch (const aio::cancelled_error &) {
-    r.error = "cancelled";
-  }
-  r.inner_expired = inner.expired();
-  r.middle_expired = middle.expired();
-  r.outer_expired = outer.expired();
-  r.cancelling_after = (co_await aio::current_task()).cancelling();
-  co_return r;
-}
-
 TEST(TimeoutScope, NestedThreeDeepFiringTogetherGiveOneTimeoutAtTheTop) {
-  nest_result r = aio::run(nest_at(steady::now() + 10ms));
+  steady::time_point when = steady::now() + 10ms;
+  nest_result r = aio::run(nest_at(when, when, when));
   EXPECT_EQ(r.error, "timeout");
   EXPECT_TRUE(r.inner_expired && r.middle_expired && r.outer_expired);
   EXPECT_EQ(r.cancelling_after, 0u);
