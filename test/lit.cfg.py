@@ -43,6 +43,9 @@ config.substitutions.append(("%expect_exit", "python3 " + os.path.join(src, "tes
 runner = "python3 " + os.path.join(src, "test", "tools", "check_corolint.py")
 config.substitutions.append(("%check_corolint", runner))
 config.substitutions.append(("%corolint-clangd", clangd))
+# PATH with the CLI first, for hosts that run `corolint` by name (pre-commit).
+config.substitutions.append(("%path_with_corolint", os.pathsep.join(
+    [os.path.join(obj, "bin"), config.environment["PATH"]])))
 config.substitutions.append(("%corolint", cli))
 config.substitutions.append(("%clang_tidy_plugin", "%s --load=%s" % (clang_tidy, plugin)))
 config.substitutions.append(("%clang_tidy", clang_tidy))
