@@ -3,13 +3,21 @@
 // corolint [options] FILES... [-- compiler args]
 // corolint [options] -p BUILD_DIR [FILES...]
 //
-// Runs the coro-* checks through the clang-tidy library, prints findings in
-// clang-tidy's format and turns the result into an exit code a CI gate can
-// trust: 0 clean, 1 findings, 2 the tool could not do its job.
+// corolint merge [options] REPORT.json...
+//
+// Runs the coro-* checks through the clang-tidy library on every translation
+// unit (in parallel, skipping unchanged ones with --cache-dir), prints the
+// findings as text, JSON, SARIF or GitHub annotations, and turns the result
+// into an exit code a CI gate can trust: 0 clean, 1 findings, 2 the tool
+// could not do its job.
 //
 //===----------------------------------------------------------------------===//
 
+#include "tool/cli/ChangedLines.h"
+#include "tool/cli/Report.h"
+#include "tool/cli/ResultCache.h"
 #include "tool/cli/TidyCompat.h"
+#include "tool/cli/TuRunner.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
@@ -21,6 +29,8 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -29,7 +39,17 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <iterator>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #ifndef COROLINT_VERSION
 #define COROLINT_VERSION "unknown"
@@ -117,6 +137,106 @@ cl::opt<bool> Quiet("quiet",
 cl::opt<bool> UseColor("use-color",
                        cl::desc("Colour the output (default: on a terminal)"),
                        cl::cat(Category));
+
+enum class OutputFormat { Text, Json, Sarif, Github };
+cl::opt<OutputFormat> Format(
+    "format", cl::desc("Output format:"), cl::init(OutputFormat::Text),
+    cl::values(
+        clEnumValN(OutputFormat::Text, "text",
+                   "clang-tidy's text with source lines (default)"),
+        clEnumValN(OutputFormat::Json, "json",
+                   "JSON (schema in docs/integration.md)"),
+        clEnumValN(OutputFormat::Sarif, "sarif",
+                   "SARIF 2.1.0, for GitHub code scanning"),
+        clEnumValN(OutputFormat::Github, "github",
+                   "GitHub Actions workflow annotations")),
+    cl::cat(Category));
+cl::opt<std::string> Output("output",
+                            cl::desc("Write the report to this file instead "
+                                     "of standard output"),
+                            cl::value_desc("file"), cl::cat(Category));
+cl::alias OutputShort("o", cl::desc("Alias for --output"),
+                      cl::aliasopt(Output), cl::cat(Category));
+enum class FailLevel { Warning, Error, Never };
+cl::opt<FailLevel> FailOn(
+    "fail-on", cl::desc("Lowest finding level that makes the exit code 1:"),
+    cl::init(FailLevel::Warning),
+    cl::values(clEnumValN(FailLevel::Warning, "warning",
+                          "any finding (default)"),
+               clEnumValN(FailLevel::Error, "error",
+                          "findings reported as errors (--warnings-as-errors)"),
+               clEnumValN(FailLevel::Never, "never",
+                          "exit 0 whatever is found (tool errors still 2)")),
+    cl::cat(Category));
+enum class CompileErrorPolicy { Fail, Report };
+cl::opt<CompileErrorPolicy> CompileErrorsMode(
+    "compile-errors",
+    cl::desc("What a translation unit that does not compile does to the exit "
+             "code:"),
+    cl::init(CompileErrorPolicy::Fail),
+    cl::values(clEnumValN(CompileErrorPolicy::Fail, "fail",
+                          "exit 2 after analysing the rest (default)"),
+               clEnumValN(CompileErrorPolicy::Report, "report",
+                          "print and count it; the findings decide the exit "
+                          "code")),
+    cl::cat(Category));
+cl::opt<std::string> Baseline(
+    "baseline",
+    cl::desc("Do not report findings recorded in this baseline file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> WriteBaseline(
+    "write-baseline",
+    cl::desc("Record the current findings as the baseline in this file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> ChangedSince(
+    "changed-since",
+    cl::desc("Analyse the translation units changed since this git revision "
+             "and report findings on changed lines only"),
+    cl::value_desc("rev"), cl::cat(Category));
+cl::opt<std::string> DiffFile(
+    "diff",
+    cl::desc("As --changed-since, with a unified diff read from this file "
+             "('-' for standard input)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<unsigned> Jobs("j",
+                       cl::desc("Translation units analysed in parallel "
+                                "(default: the number of cores)"),
+                       cl::init(std::max(1u, std::thread::hardware_concurrency())),
+                       cl::cat(Category));
+cl::opt<std::string> ShardText(
+    "shard",
+    cl::desc("Analyse only part K of N of the translation units (sorted by "
+             "path, dealt round-robin); merge the reports with 'corolint merge'"),
+    cl::value_desc("K/N"), cl::cat(Category));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Reuse the results of translation units whose files, compile "
+             "command and configuration did not change"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::list<std::string> IncludeGlobs(
+    "include",
+    cl::desc("Analyse only translation units whose path matches this glob "
+             "(repeatable; relative to --root or absolute)"),
+    cl::value_desc("glob"), cl::cat(Category));
+cl::list<std::string> ExcludeGlobs(
+    "exclude",
+    cl::desc("Skip translation units whose path matches this glob "
+             "(repeatable)"),
+    cl::value_desc("glob"), cl::cat(Category));
+cl::opt<std::string> Root(
+    "root",
+    cl::desc("Directory that report paths, baselines and --include are "
+             "relative to (default: the current directory)"),
+    cl::value_desc("dir"), cl::cat(Category));
+enum class ProgressPolicy { Auto, Always, Never };
+cl::opt<ProgressPolicy> ProgressMode(
+    "progress", cl::desc("Progress line on standard error:"),
+    cl::init(ProgressPolicy::Auto),
+    cl::values(clEnumValN(ProgressPolicy::Auto, "auto",
+                          "on a terminal, for more than one file (default)"),
+               clEnumValN(ProgressPolicy::Always, "always", "always"),
+               clEnumValN(ProgressPolicy::Never, "never", "never")),
+    cl::cat(Category));
 
 /// A one-line error: what went wrong and what to do.
 int toolError(const llvm::Twine &Message) {
@@ -265,11 +385,252 @@ void printSuppressed(const ClangTidyStats &Stats) {
           "headers.\n";
 }
 
+/// The work list: files in a stable order, after the path filters, the diff
+/// and the shard are applied.
+struct ShardSpec {
+  unsigned Index = 1, Count = 1;
+};
+
+std::optional<ShardSpec> parseShard(llvm::StringRef Text) {
+  auto [K, N] = Text.split('/');
+  ShardSpec S;
+  if (K.getAsInteger(10, S.Index) || N.getAsInteger(10, S.Count) ||
+      S.Count == 0 || S.Index == 0 || S.Index > S.Count)
+    return std::nullopt;
+  return S;
+}
+
+bool matchesAny(const std::vector<llvm::GlobPattern> &Patterns,
+                llvm::StringRef Absolute, llvm::StringRef Relative) {
+  return llvm::any_of(Patterns, [&](const llvm::GlobPattern &P) {
+    return P.match(Relative) || P.match(Absolute);
+  });
+}
+
+/// Text output on a terminal: "[done/total] rate, ETA, file" on one line.
+class Progress {
+public:
+  Progress(size_t Total, bool Enabled) : Total(Total), Enabled(Enabled) {
+    Start = std::chrono::steady_clock::now();
+  }
+  void update(size_t Done, llvm::StringRef Last) {
+    if (!Enabled)
+      return;
+    double Elapsed = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - Start)
+                         .count();
+    double Rate = Elapsed > 0 ? Done / Elapsed : 0;
+    llvm::errs() << "\r\x1b[K[" << Done << "/" << Total << "] ";
+    if (Done && Rate > 0)
+      llvm::errs() << llvm::format("%.1f files/s, ETA %.0f s", Rate,
+                                   (Total - Done) / Rate);
+    llvm::errs() << "  " << llvm::sys::path::filename(Last);
+    llvm::errs().flush();
+  }
+  void finish() {
+    if (Enabled)
+      llvm::errs() << "\r\x1b[K";
+  }
+
+private:
+  size_t Total;
+  bool Enabled;
+  std::chrono::steady_clock::time_point Start;
+};
+
+std::string compileCommandText(const tooling::CompilationDatabase &DB,
+                               llvm::StringRef File) {
+  std::string Text;
+  for (const tooling::CompileCommand &C : DB.getCompileCommands(File)) {
+    Text += C.Directory;
+    for (const std::string &Arg : C.CommandLine)
+      Text += '\0' + Arg;
+    Text += '\n';
+  }
+  return Text;
+}
+
+/// Analyses \p Files on \p Jobs threads; each thread has its own tidy
+/// context and file system. Results are in the order of \p Files.
+std::vector<corolint::cli::TuResult>
+analyse(const std::vector<std::string> &Files,
+        const tooling::CompilationDatabase &Compilations, unsigned Jobs,
+        bool ApplyAnyFix, corolint::cli::ResultCache *Cache, Progress &Bar) {
+  std::vector<corolint::cli::TuResult> Results(Files.size());
+  std::atomic<size_t> Next{0};
+  std::mutex Mutex;
+  std::condition_variable Changed;
+  size_t Done = 0;
+  std::string LastFile;
+
+  auto Worker = [&] {
+    std::string Error;
+    std::unique_ptr<ClangTidyContext> Context =
+        corolint::compat::makeContext(makeOptionsProvider(Error));
+    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
+        new llvm::vfs::OverlayFileSystem(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(
+            llvm::vfs::createPhysicalFileSystem().release())));
+    for (size_t I = Next++; I < Files.size(); I = Next++) {
+      const std::string &File = Files[I];
+      std::string Key;
+      std::optional<corolint::cli::TuResult> Result;
+      if (Cache) {
+        Context->setCurrentFile(File);
+        Key = corolint::cli::ResultCache::key(
+            File, compileCommandText(Compilations, File),
+            configurationAsText(Context->getOptionsForFile(File)), FixNotes);
+        Result = Cache->lookup(Key);
+      }
+      if (!Result) {
+        Result = corolint::cli::runTranslationUnit(*Context, Compilations, File,
+                                                   FS, ApplyAnyFix);
+        if (Cache)
+          Cache->store(Key, *Result);
+      }
+      std::lock_guard<std::mutex> Lock(Mutex);
+      Results[I] = std::move(*Result);
+      ++Done;
+      LastFile = File;
+      Changed.notify_one();
+    }
+  };
+
+  std::vector<std::thread> Threads;
+  unsigned Count = std::max(1u, std::min<unsigned>(Jobs, Files.size()));
+  for (unsigned I = 0; I < Count; ++I)
+    Threads.emplace_back(Worker);
+  {
+    std::unique_lock<std::mutex> Lock(Mutex);
+    size_t Shown = 0;
+    while (Done < Files.size()) {
+      Changed.wait(Lock, [&] { return Done != Shown; });
+      Shown = Done;
+      Bar.update(Done, LastFile);
+    }
+  }
+  for (std::thread &T : Threads)
+    T.join();
+  Bar.finish();
+  return Results;
+}
+
+/// Writes \p Report in \p Format to --output or standard output; text
+/// output of a live run goes through clang-tidy's printer instead.
+bool writeReport(const corolint::cli::Report &R, llvm::StringRef Root) {
+  std::error_code EC;
+  std::unique_ptr<llvm::raw_fd_ostream> File;
+  if (!Output.empty()) {
+    File = std::make_unique<llvm::raw_fd_ostream>(Output, EC, llvm::sys::fs::OF_Text);
+    if (EC) {
+      toolError("cannot write --output '" + Output + "': " + EC.message());
+      return false;
+    }
+  }
+  llvm::raw_ostream &OS = File ? *File : llvm::outs();
+  switch (Format) {
+  case OutputFormat::Json:
+    corolint::cli::writeJson(R, OS);
+    break;
+  case OutputFormat::Sarif:
+    corolint::cli::writeSarif(R, Root, OS);
+    break;
+  case OutputFormat::Github:
+    corolint::cli::writeGithub(R, OS);
+    break;
+  case OutputFormat::Text:
+    corolint::cli::writePlainText(R, OS);
+    break;
+  }
+  return true;
+}
+
+void printSummary(const corolint::cli::Report &R, double Seconds) {
+  if (Quiet)
+    return;
+  llvm::raw_ostream &OS = llvm::errs();
+  OS << "corolint: " << R.Findings.size() << " finding"
+     << (R.Findings.size() == 1 ? "" : "s");
+  auto PerCheck = R.findingsPerCheck();
+  if (!PerCheck.empty()) {
+    OS << " (";
+    llvm::StringRef Separator;
+    for (const auto &[Check, Count] : PerCheck) {
+      OS << Separator << Check << ": " << Count;
+      Separator = ", ";
+    }
+    OS << ")";
+  }
+  OS << " in " << R.Files.size() << " file" << (R.Files.size() == 1 ? "" : "s");
+  if (unsigned Cached = R.cachedFiles())
+    OS << " (" << Cached << " from the cache)";
+  if (unsigned Failed = R.failedFiles())
+    OS << "; " << Failed << " failed to compile";
+  if (R.Baselined)
+    OS << "; " << R.Baselined << " known from the baseline";
+  if (R.OutsideDiff)
+    OS << "; " << R.OutsideDiff << " outside the changed lines";
+  OS << llvm::format("; %.1f s\n", Seconds);
+}
+
+int exitCodeFor(const corolint::cli::Report &R) {
+  if (R.failedFiles() && CompileErrorsMode == CompileErrorPolicy::Fail)
+    return ExitToolError;
+  switch (FailOn) {
+  case FailLevel::Never:
+    return ExitClean;
+  case FailLevel::Error:
+    return llvm::any_of(R.Findings,
+                        [](const corolint::cli::Finding &F) {
+                          return F.Level == "error";
+                        })
+               ? ExitFindings
+               : ExitClean;
+  case FailLevel::Warning:
+    break;
+  }
+  return R.Findings.empty() ? ExitClean : ExitFindings;
+}
+
+/// `corolint merge`: one report from the JSON reports of several runs (the
+/// shards of a CI matrix).
+int runMerge() {
+  if (Sources.empty())
+    return toolError("merge needs the JSON reports to merge: corolint merge "
+                     "shard1.json shard2.json --format=sarif --output all.sarif");
+  corolint::cli::Report Merged;
+  for (const std::string &Path : Sources) {
+    std::string Error;
+    std::optional<corolint::cli::Report> Part = corolint::cli::readJson(Path, Error);
+    if (!Part)
+      return toolError(Error);
+    std::move(Part->Findings.begin(), Part->Findings.end(),
+              std::back_inserter(Merged.Findings));
+    std::move(Part->Files.begin(), Part->Files.end(),
+              std::back_inserter(Merged.Files));
+    Merged.Baselined += Part->Baselined;
+    Merged.OutsideDiff += Part->OutsideDiff;
+  }
+  corolint::cli::normalise(Merged);
+  if (!writeReport(Merged, absolutePath(Root.empty() ? std::string(".") : std::string(Root))))
+    return ExitToolError;
+  printSummary(Merged, 0);
+  return exitCodeFor(Merged);
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
   llvm::InitLLVM X(argc, argv);
   (void)corolint::CoroModuleAnchorSource;
+  corolint::compat::anchorTidyModules();
+
+  // `corolint merge FILES...` reads reports instead of sources.
+  bool MergeMode = argc > 1 && llvm::StringRef(argv[1]) == "merge";
+  std::vector<const char *> Args(argv, argv + argc);
+  if (MergeMode)
+    Args.erase(Args.begin() + 1);
+  argc = Args.size();
+  argv = Args.data();
 
   // Everything after `--` is the compile command for the files.
   std::string FixedError;
@@ -285,7 +646,10 @@ int main(int argc, const char **argv) {
   llvm::raw_string_ostream ParseErrorStream(ParseErrors);
   if (!cl::ParseCommandLineOptions(
           argc, argv,
-          "corolint: finds code that stalls a C++20 coroutine event loop\n",
+          "corolint: finds code that stalls a C++20 coroutine event loop\n\n"
+          "  corolint [options] FILES... [-- compiler args]\n"
+          "  corolint [options] -p BUILD_DIR [FILES...]\n"
+          "  corolint merge [--format=F] [--output=FILE] REPORT.json...\n",
           &ParseErrorStream)) {
     ParseErrorStream.flush();
     // LLVM's message names argv[0] and ends in "Try: ..."; keep its first
@@ -298,8 +662,38 @@ int main(int argc, const char **argv) {
     return toolError(First + "; run 'corolint --help' for the options");
   }
 
+  if (MergeMode)
+    return runMerge();
+
   if (!Config.empty() && !ConfigFile.empty())
     return toolError("--config and --config-file are exclusive; pass one");
+  if (!Baseline.empty() && !WriteBaseline.empty())
+    return toolError("--baseline and --write-baseline are exclusive; pass one");
+  if (!ChangedSince.empty() && !DiffFile.empty())
+    return toolError("--changed-since and --diff are exclusive; pass one");
+  std::optional<ShardSpec> Shard;
+  if (!ShardText.empty()) {
+    Shard = parseShard(ShardText);
+    if (!Shard)
+      return toolError("--shard '" + ShardText +
+                       "' is not K/N with 1 <= K <= N (e.g. --shard=2/4)");
+  }
+  if (Jobs == 0)
+    return toolError("-j must be at least 1");
+  std::vector<llvm::GlobPattern> Includes, Excludes;
+  for (auto [List, Out, Name] :
+       {std::tuple(&IncludeGlobs, &Includes, "--include"),
+        std::tuple(&ExcludeGlobs, &Excludes, "--exclude")})
+    for (const std::string &Glob : *List) {
+      llvm::Expected<llvm::GlobPattern> Pattern = llvm::GlobPattern::create(Glob);
+      if (!Pattern)
+        return toolError(llvm::Twine(Name) + " pattern '" + Glob +
+                         "' is invalid: " + llvm::toString(Pattern.takeError()));
+      Out->push_back(std::move(*Pattern));
+    }
+  std::string RootDir = absolutePath(Root.empty() ? std::string(".") : std::string(Root));
+  if (!llvm::sys::fs::is_directory(RootDir))
+    return toolError("--root '" + Root + "' is not a directory");
 
   std::string ProviderError;
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
@@ -343,6 +737,13 @@ int main(int argc, const char **argv) {
     return toolError("no checks are enabled; pass --checks=coro-* or fix the "
                      "'Checks' of your configuration");
 
+  std::optional<corolint::cli::ResultCache> Cache;
+  if (!CacheDir.empty()) {
+    Cache.emplace(CacheDir);
+    if (std::optional<std::string> Error = Cache->prepare())
+      return toolError(*Error);
+  }
+
   // The compile database: `--` flags, -p, or one found next to the sources.
   if (!Compilations && !BuildPath.empty()) {
     if (!llvm::sys::fs::is_directory(BuildPath))
@@ -358,23 +759,78 @@ int main(int argc, const char **argv) {
                        "or bear) or pass the flags after '--'");
   }
 
+  // Diff mode: which files and lines changed.
+  std::optional<corolint::cli::ChangedLines> Changes;
+  if (!ChangedSince.empty()) {
+    std::string Error;
+    Changes = corolint::cli::ChangedLines::fromGit(ChangedSince, RootDir, Error);
+    if (!Changes)
+      return toolError(Error);
+  } else if (!DiffFile.empty()) {
+    auto Buffer = DiffFile == "-" ? llvm::MemoryBuffer::getSTDIN()
+                                  : llvm::MemoryBuffer::getFile(DiffFile);
+    if (!Buffer)
+      return toolError("cannot read --diff '" + DiffFile +
+                       "': " + Buffer.getError().message());
+    Changes = corolint::cli::ChangedLines::parse((*Buffer)->getBuffer(), RootDir);
+  }
+
   std::vector<std::string> Files;
   for (const std::string &Source : Sources) {
     if (!llvm::sys::fs::exists(Source))
       return toolError("no such file: '" + Source + "'");
     Files.push_back(absolutePath(Source));
   }
-  if (Files.empty()) {
+  bool FromDatabase = Files.empty();
+  if (FromDatabase) {
+    if (Changes && !Compilations)
+      return toolError("diff mode without files needs -p BUILD_DIR to know the "
+                       "translation units");
     if (!Compilations || BuildPath.empty())
       return toolError("no input files; pass source files or -p BUILD_DIR "
                        "(run 'corolint --help' for usage)");
-    Files = Compilations->getAllFiles();
+    for (const std::string &File : Compilations->getAllFiles())
+      Files.push_back(absolutePath(File));
     if (Files.empty())
       return toolError("the compile database in '" + BuildPath +
                        "' lists no files");
   }
 
-  if (!Compilations) {
+  // Filters, in a stable order: path globs, the diff, then the shard.
+  std::sort(Files.begin(), Files.end());
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  size_t Listed = Files.size();
+  llvm::erase_if(Files, [&](const std::string &File) {
+    std::string Relative = corolint::cli::displayPath(File, RootDir);
+    if (!Includes.empty() && !matchesAny(Includes, File, Relative))
+      return true;
+    return matchesAny(Excludes, File, Relative);
+  });
+  if (Files.empty() && Listed)
+    return toolError(llvm::Twine(Listed) +
+                     " files listed, none left after --include/--exclude");
+  if (Changes) {
+    // Changed sources are analysed. A changed file that is not a translation
+    // unit (a header) may be read by any of them: then all are analysed
+    // (with --cache-dir, only those that read it miss the cache).
+    std::set<std::string> Units(Files.begin(), Files.end());
+    bool HeaderChanged = llvm::any_of(Changes->files(), [&](const std::string &F) {
+      return !Units.count(F);
+    });
+    if (!HeaderChanged)
+      llvm::erase_if(Files, [&](const std::string &File) {
+        return !Changes->touches(File);
+      });
+  }
+  if (Shard) {
+    std::vector<std::string> Mine;
+    for (size_t I = 0; I < Files.size(); ++I)
+      if (I % Shard->Count == Shard->Index - 1)
+        Mine.push_back(Files[I]);
+    Files = std::move(Mine);
+  }
+
+  if (!Compilations && !Files.empty()) {
     std::string DetectError;
     Compilations = tooling::CompilationDatabase::autoDetectFromSource(
         Files.front(), DetectError);
@@ -390,7 +846,7 @@ int main(int argc, const char **argv) {
   }
 
   // Extra arguments, as clang-tidy applies them.
-  if (!ExtraArgs.empty() || !ExtraArgsBefore.empty()) {
+  if (Compilations && (!ExtraArgs.empty() || !ExtraArgsBefore.empty())) {
     auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
         std::move(Compilations));
     Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
@@ -402,40 +858,92 @@ int main(int argc, const char **argv) {
     Compilations = std::move(Adjusted);
   }
 
-  llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> BaseFS(
-      new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
-  std::unique_ptr<ClangTidyContext> Context =
-      corolint::compat::makeContext(std::move(Provider));
-  // One run per translation unit, so that a TU that fails to compile is
-  // known by its name.
-  std::vector<ClangTidyError> Errors;
-  unsigned CompileErrors = 0, Findings = 0;
-  std::vector<std::string> BrokenFiles;
-  // Progress on a terminal only, for more than one TU: "[3/68] file.cpp".
-  bool ShowProgress = Files.size() > 1 && llvm::sys::Process::StandardErrIsDisplayed();
-  for (size_t Index = 0; Index < Files.size(); ++Index) {
-    const std::string &File = Files[Index];
-    if (ShowProgress)
-      llvm::errs() << "[" << Index + 1 << "/" << Files.size() << "] " << File
-                   << "\n";
-    std::vector<ClangTidyError> FileErrors = corolint::compat::runChecks(
-        *Context, *Compilations, File, BaseFS,
-        /*ApplyAnyFix=*/Fix || FixErrors || FixNotes, Quiet);
-    unsigned FileCompileErrors = 0;
-    for (const ClangTidyError &Error : FileErrors) {
-      if (llvm::StringRef(Error.DiagnosticName).starts_with("clang-diagnostic-")) {
-        if (Error.DiagLevel == ClangTidyError::Error)
-          ++FileCompileErrors;
-        continue;
-      }
-      ++Findings;
+  auto Start = std::chrono::steady_clock::now();
+  bool ShowProgress =
+      ProgressMode == ProgressPolicy::Always ||
+      (ProgressMode == ProgressPolicy::Auto && Files.size() > 1 &&
+       llvm::sys::Process::StandardErrIsDisplayed());
+  Progress Bar(Files.size(), ShowProgress);
+  bool ApplyAnyFix = Fix || FixErrors || FixNotes;
+  std::vector<corolint::cli::TuResult> Results =
+      Files.empty() ? std::vector<corolint::cli::TuResult>()
+                    : analyse(Files, *Compilations, Jobs, ApplyAnyFix,
+                              Cache ? &*Cache : nullptr, Bar);
+  double Seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - Start)
+                       .count();
+
+  corolint::cli::SourceCache SourceText;
+  corolint::cli::Report Report =
+      corolint::cli::buildReport(Results, RootDir, SourceText);
+  Report.Seconds = Seconds;
+
+  if (!WriteBaseline.empty()) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(WriteBaseline, EC, llvm::sys::fs::OF_Text);
+    if (EC)
+      return toolError("cannot write --write-baseline '" + WriteBaseline +
+                       "': " + EC.message());
+    corolint::cli::writeBaseline(Report, OS);
+  }
+  if (!Baseline.empty()) {
+    std::string Error;
+    auto Known = corolint::cli::readBaseline(Baseline, Error);
+    if (!Known)
+      return toolError(Error);
+    corolint::cli::applyBaseline(Report, std::move(*Known));
+  }
+  if (Changes) {
+    std::vector<corolint::cli::Finding> Kept;
+    for (corolint::cli::Finding &F : Report.Findings) {
+      llvm::SmallString<256> Abs(F.Where.Path);
+      if (!llvm::sys::path::is_absolute(Abs))
+        llvm::sys::fs::make_absolute(RootDir, Abs);
+      if (Changes->contains(Abs, F.Where.Line))
+        Kept.push_back(std::move(F));
+      else
+        ++Report.OutsideDiff;
     }
-    if (FileCompileErrors)
-      BrokenFiles.push_back(File);
-    CompileErrors += FileCompileErrors;
-    std::move(FileErrors.begin(), FileErrors.end(), std::back_inserter(Errors));
+    Report.Findings = std::move(Kept);
   }
 
+  // The diagnostics behind the findings that are still reported (and every
+  // compile error), once each: what the text output prints and --fix
+  // applies.
+  std::set<std::tuple<std::string, unsigned, std::string, std::string>> Reported;
+  for (const corolint::cli::Finding &F : Report.Findings) {
+    llvm::SmallString<256> Abs(F.Where.Path);
+    if (!llvm::sys::path::is_absolute(Abs))
+      llvm::sys::fs::make_absolute(RootDir, Abs);
+    Reported.insert({std::string(Abs), F.Where.Offset, F.Check, F.Message});
+  }
+  // Diagnostics without a place (an invalid check option) are printed
+  // once, whatever the format.
+  std::vector<ClangTidyError> Errors;
+  std::set<std::pair<std::string, std::string>> Placeless;
+  for (corolint::cli::TuResult &TU : Results)
+    for (corolint::cli::TuDiagnostic &D : TU.Diagnostics) {
+      ClangTidyError &E = D.Error;
+      bool Compile = llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-");
+      if (E.Message.FilePath.empty()) {
+        if (!Placeless.insert({E.DiagnosticName, E.Message.Message}).second)
+          continue;
+        if (Format != OutputFormat::Text) {
+          llvm::WithColor::warning(llvm::errs(), "corolint")
+              << E.Message.Message << " [" << E.DiagnosticName << "]\n";
+          continue;
+        }
+      } else if (!Compile &&
+                 !Reported.erase({E.Message.FilePath, E.Message.FileOffset,
+                                  E.DiagnosticName, E.Message.Message})) {
+        continue;
+      }
+      Errors.push_back(std::move(E));
+    }
+
+  unsigned CompileErrors = 0;
+  for (const corolint::cli::FileRecord &F : Report.Files)
+    CompileErrors += F.CompileErrors;
   FixBehaviour Behaviour =
       FixNotes ? FB_FixNotes : (Fix || FixErrors) ? FB_Fix : FB_NoFix;
   if (CompileErrors && (Fix || FixNotes) && !FixErrors) {
@@ -443,8 +951,48 @@ int main(int argc, const char **argv) {
     llvm::errs() << "Found compiler errors, but --fix-errors was not "
                     "specified.\nFixes have NOT been applied.\n\n";
   }
+
+  std::unique_ptr<ClangTidyContext> Context =
+      corolint::compat::makeContext(std::move(Provider));
+  llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> BaseFS(
+      new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
   unsigned WarningsAsErrorsCount = 0;
-  handleErrors(Errors, *Context, Behaviour, WarningsAsErrorsCount, BaseFS);
+  if (Format == OutputFormat::Text) {
+    // clang-tidy's printer writes to standard output; --output redirects it.
+    int SavedStdout = -1;
+    if (!Output.empty()) {
+      int FD;
+      if (std::error_code EC = llvm::sys::fs::openFileForWrite(
+              Output, FD, llvm::sys::fs::CD_CreateAlways, llvm::sys::fs::OF_Text))
+        return toolError("cannot write --output '" + Output + "': " + EC.message());
+      llvm::outs().flush();
+      SavedStdout = ::dup(1);
+      ::dup2(FD, 1);
+      ::close(FD);
+    }
+    handleErrors(Errors, *Context, Behaviour, WarningsAsErrorsCount, BaseFS);
+    if (SavedStdout >= 0) {
+      llvm::outs().flush();
+      ::dup2(SavedStdout, 1);
+      ::close(SavedStdout);
+    }
+  } else {
+    if (Behaviour != FB_NoFix) {
+      // Apply the fixes without printing: clang-tidy's printer is the text
+      // format.
+      int SavedStdout = ::dup(1);
+      int Null = ::open("/dev/null", O_WRONLY);
+      llvm::outs().flush();
+      ::dup2(Null, 1);
+      ::close(Null);
+      handleErrors(Errors, *Context, Behaviour, WarningsAsErrorsCount, BaseFS);
+      llvm::outs().flush();
+      ::dup2(SavedStdout, 1);
+      ::close(SavedStdout);
+    }
+    if (!writeReport(Report, RootDir))
+      return ExitToolError;
+  }
 
   if (!ExportFixes.empty() && !Errors.empty()) {
     std::error_code EC;
@@ -455,18 +1003,31 @@ int main(int argc, const char **argv) {
     exportReplacements(Files.front(), Errors, OS);
   }
 
-  printSuppressed(Context->getStats());
+  ClangTidyStats Stats;
+  for (const corolint::cli::TuResult &TU : Results) {
+    Stats.ErrorsIgnoredCheckFilter += TU.Stats.ErrorsIgnoredCheckFilter;
+    Stats.ErrorsIgnoredNOLINT += TU.Stats.ErrorsIgnoredNOLINT;
+    Stats.ErrorsIgnoredNonUserCode += TU.Stats.ErrorsIgnoredNonUserCode;
+    Stats.ErrorsIgnoredLineFilter += TU.Stats.ErrorsIgnoredLineFilter;
+  }
+  printSuppressed(Stats);
   if (WarningsAsErrorsCount)
     llvm::errs() << WarningsAsErrorsCount << " warning"
                  << (WarningsAsErrorsCount == 1 ? "" : "s")
                  << " treated as error"
                  << (WarningsAsErrorsCount == 1 ? "" : "s") << "\n";
+  for (const corolint::cli::TuResult &TU : Results)
+    if (!TU.ToolFailure.empty())
+      llvm::WithColor::error(llvm::errs(), "corolint")
+          << TU.File << ": " << TU.ToolFailure << "\n";
+  printSummary(Report, Seconds);
 
-  if (CompileErrors)
-    return toolError(llvm::Twine(BrokenFiles.size()) + " file" +
-                     (BrokenFiles.size() == 1 ? "" : "s") +
+  if (Report.failedFiles() && CompileErrorsMode == CompileErrorPolicy::Fail) {
+    unsigned Failed = Report.failedFiles();
+    return toolError(llvm::Twine(Failed) + " file" + (Failed == 1 ? "" : "s") +
                      " failed to compile (" + llvm::Twine(CompileErrors) +
                      " error" + (CompileErrors == 1 ? "" : "s") +
                      " above); fix the build flags (-p or '--') or the code");
-  return Findings ? ExitFindings : ExitClean;
+  }
+  return exitCodeFor(Report);
 }

@@ -14,7 +14,22 @@
 
 #include <memory>
 
+namespace clang::tidy {
+extern volatile int BugproneModuleAnchorSource;
+extern volatile int CppCoreGuidelinesModuleAnchorSource;
+extern volatile int MiscModuleAnchorSource;
+} // namespace clang::tidy
+
 namespace corolint::compat {
+
+/// Links clang-tidy's modules with coroutine checks into the CLI, so that
+/// misc-coroutine-hostile-raii, cppcoreguidelines-no-suspend-with-lock and
+/// bugprone-empty-catch can run in the same pass.
+inline void anchorTidyModules() {
+  (void)clang::tidy::BugproneModuleAnchorSource;
+  (void)clang::tidy::CppCoreGuidelinesModuleAnchorSource;
+  (void)clang::tidy::MiscModuleAnchorSource;
+}
 
 inline std::unique_ptr<clang::tidy::ClangTidyContext>
 makeContext(std::unique_ptr<clang::tidy::ClangTidyOptionsProvider> Provider) {
@@ -63,6 +78,31 @@ runChecks(clang::tidy::ClangTidyContext &Context,
                                    ApplyAnyFix);
 #endif
 }
+
+/// The diagnostics engine a tidy context reports through, for one run.
+class DiagnosticsEngineHolder {
+public:
+  DiagnosticsEngineHolder(clang::tidy::ClangTidyContext &Context,
+                          clang::DiagnosticConsumer &Consumer)
+#if LLVM_VERSION_MAJOR >= 22
+      : Options(std::make_unique<clang::DiagnosticOptions>()),
+        Engine(clang::DiagnosticIDs::create(), *Options, &Consumer,
+               /*ShouldOwnClient=*/false) {
+    Context.setDiagnosticsEngine(std::move(Options), &Engine);
+  }
+#else
+      : Engine(new clang::DiagnosticIDs(), new clang::DiagnosticOptions(),
+               &Consumer, /*ShouldOwnClient=*/false) {
+    Context.setDiagnosticsEngine(&Engine);
+  }
+#endif
+
+private:
+#if LLVM_VERSION_MAJOR >= 22
+  std::unique_ptr<clang::DiagnosticOptions> Options;
+#endif
+  clang::DiagnosticsEngine Engine;
+};
 
 /// Names of every registered check.
 inline std::vector<std::string> allChecks() {

@@ -1,0 +1,661 @@
+//===- Report.cpp - findings as data: JSON, SARIF, GitHub, baselines ------===//
+
+#include "tool/cli/Report.h"
+
+#include "clang/Basic/Version.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <tuple>
+
+#ifndef COROLINT_VERSION
+#define COROLINT_VERSION "unknown"
+#endif
+
+using nlohmann::json;
+using namespace clang::tidy;
+
+namespace corolint::cli {
+
+unsigned Report::failedFiles() const {
+  return std::count_if(Files.begin(), Files.end(),
+                       [](const FileRecord &F) { return F.Status == "failed"; });
+}
+
+unsigned Report::cachedFiles() const {
+  return std::count_if(Files.begin(), Files.end(),
+                       [](const FileRecord &F) { return F.Status == "cached"; });
+}
+
+std::map<std::string, unsigned> Report::findingsPerCheck() const {
+  std::map<std::string, unsigned> Counts;
+  for (const Finding &F : Findings)
+    ++Counts[F.Check];
+  return Counts;
+}
+
+const SourceCache::File &SourceCache::get(llvm::StringRef Path) {
+  auto It = Files.find(Path);
+  if (It != Files.end())
+    return It->second;
+  File F;
+  if (auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                                /*RequiresNullTerminator=*/false))
+    F.Text = (*Buffer)->getBuffer().str();
+  F.LineStarts.push_back(0);
+  for (unsigned I = 0; I < F.Text.size(); ++I)
+    if (F.Text[I] == '\n')
+      F.LineStarts.push_back(I + 1);
+  return Files.try_emplace(Path, std::move(F)).first->second;
+}
+
+std::pair<unsigned, unsigned> SourceCache::lineColumn(llvm::StringRef Path,
+                                                      unsigned Offset) {
+  const File &F = get(Path);
+  auto It = std::upper_bound(F.LineStarts.begin(), F.LineStarts.end(), Offset);
+  unsigned Line = It - F.LineStarts.begin();
+  return {Line, Offset - F.LineStarts[Line - 1] + 1};
+}
+
+std::string SourceCache::lineText(llvm::StringRef Path, unsigned Line) {
+  const File &F = get(Path);
+  if (Line == 0 || Line > F.LineStarts.size())
+    return "";
+  unsigned Begin = F.LineStarts[Line - 1];
+  unsigned End = Line < F.LineStarts.size() ? F.LineStarts[Line] : F.Text.size();
+  llvm::StringRef Text(F.Text.data() + Begin, End - Begin);
+  return Text.rtrim("\r\n").str();
+}
+
+std::string displayPath(llvm::StringRef Absolute, llvm::StringRef Root) {
+  if (Root.empty() || !llvm::sys::path::is_absolute(Absolute))
+    return Absolute.str();
+  std::string Prefix = Root.str();
+  if (!llvm::StringRef(Prefix).ends_with("/"))
+    Prefix += '/';
+  if (Absolute.starts_with(Prefix))
+    return Absolute.substr(Prefix.size()).str();
+  return Absolute.str();
+}
+
+namespace {
+
+std::string collapseSpaces(llvm::StringRef Text) {
+  std::string Out;
+  bool Space = false;
+  for (char C : Text.trim()) {
+    if (C == ' ' || C == '\t') {
+      Space = true;
+      continue;
+    }
+    if (Space && !Out.empty())
+      Out += ' ';
+    Space = false;
+    Out += C;
+  }
+  return Out;
+}
+
+Position position(llvm::StringRef File, unsigned Offset, llvm::StringRef Root,
+                  SourceCache &Sources) {
+  Position P;
+  P.Path = displayPath(File, Root);
+  P.Offset = Offset;
+  std::tie(P.Line, P.Column) = Sources.lineColumn(File, Offset);
+  return P;
+}
+
+std::vector<Edit> edits(const llvm::StringMap<clang::tooling::Replacements> &Fix,
+                        llvm::StringRef Root, SourceCache &Sources) {
+  std::vector<Edit> Out;
+  for (const auto &Entry : Fix)
+    for (const clang::tooling::Replacement &R : Entry.getValue()) {
+      Edit E;
+      E.Begin = position(R.getFilePath(), R.getOffset(), Root, Sources);
+      E.End = position(R.getFilePath(), R.getOffset() + R.getLength(), Root,
+                       Sources);
+      E.Replacement = R.getReplacementText().str();
+      Out.push_back(std::move(E));
+    }
+  std::sort(Out.begin(), Out.end(), [](const Edit &A, const Edit &B) {
+    return std::tie(A.Begin.Path, A.Begin.Offset) <
+           std::tie(B.Begin.Path, B.Begin.Offset);
+  });
+  return Out;
+}
+
+auto findingKey(const Finding &F) {
+  return std::tie(F.Where.Path, F.Where.Line, F.Where.Column, F.Check,
+                  F.Message);
+}
+
+std::string hex64(uint64_t Value) {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  OS << llvm::format_hex_no_prefix(Value, 16);
+  return Out;
+}
+
+/// Fingerprints: the check, the file, the enclosing function and the
+/// finding's line with its spacing collapsed, plus the rank among findings
+/// that share all four. Line numbers are left out so that edits elsewhere
+/// in the file keep the fingerprint.
+void assignFingerprints(Report &R) {
+  std::map<std::string, unsigned> Seen;
+  for (Finding &F : R.Findings) {
+    std::string Key = F.Check + '\0' + F.Where.Path + '\0' + F.Function + '\0' +
+                      collapseSpaces(F.LineText);
+    unsigned Rank = Seen[Key]++;
+    F.Fingerprint = hex64(llvm::xxh3_64bits(Key)) + ":" + std::to_string(Rank);
+  }
+}
+
+json positionJson(const Position &P) {
+  return {{"file", P.Path}, {"offset", P.Offset}, {"line", P.Line},
+          {"column", P.Column}};
+}
+
+json editsJson(const std::vector<Edit> &Edits) {
+  json Out = json::array();
+  for (const Edit &E : Edits)
+    Out.push_back({{"file", E.Begin.Path},
+                   {"offset", E.Begin.Offset},
+                   {"length", E.End.Offset - E.Begin.Offset},
+                   {"line", E.Begin.Line},
+                   {"column", E.Begin.Column},
+                   {"end_line", E.End.Line},
+                   {"end_column", E.End.Column},
+                   {"replacement", E.Replacement}});
+  return Out;
+}
+
+struct RuleInfo {
+  const char *Short;
+  const char *Full;
+};
+
+RuleInfo ruleInfo(llvm::StringRef Check) {
+  if (Check == "coro-blocking-call")
+    return {"A coroutine calls a function that blocks its thread",
+            "A coroutine calls a function that blocks the thread it runs on "
+            "(sleep, file or network I/O, a synchronous database call, a wait "
+            "on a future or a thread, directly or through the functions it "
+            "calls); every other task of the event loop waits until it "
+            "returns. Await the runtime's asynchronous equivalent or offload "
+            "the call to a thread pool."};
+  if (Check == "coro-cpu-bound-loop")
+    return {"A coroutine runs a long CPU-bound loop on the event loop",
+            "A coroutine runs a loop, or calls a function, whose CPU work is "
+            "long enough to stall every other task of the event loop. Run it "
+            "on a CPU executor and await the result."};
+  if (Check == "coro-swallowed-cancellation")
+    return {"A handler around a suspension point swallows cancellation",
+            "A catch handler around a co_await catches the runtime's "
+            "cancellation exception and does not rethrow it, so the task "
+            "keeps running after it was cancelled and shutdowns or timeouts "
+            "hang. Rethrow the cancellation before handling other errors."};
+  return {nullptr, nullptr};
+}
+
+std::string helpUri(llvm::StringRef Check) {
+  if (Check.starts_with("coro-"))
+    return "";
+  auto [Module, Name] = Check.split('-');
+  if (Name.empty())
+    return "";
+  return ("https://clang.llvm.org/extra/clang-tidy/checks/" + Module + "/" +
+          Name + ".html")
+      .str();
+}
+
+std::string uriEscape(llvm::StringRef Path) {
+  std::string Out;
+  for (unsigned char C : Path) {
+    if (llvm::isAlnum(C) || llvm::StringRef("-._~/").contains(C))
+      Out += C;
+    else {
+      const char *Digits = "0123456789ABCDEF";
+      Out += '%';
+      Out += Digits[C >> 4];
+      Out += Digits[C & 15];
+    }
+  }
+  return Out;
+}
+
+json artifactLocation(llvm::StringRef Path) {
+  if (llvm::sys::path::is_absolute(Path))
+    return {{"uri", "file://" + uriEscape(Path)}};
+  return {{"uri", uriEscape(Path)}, {"uriBaseId", "SRCROOT"}};
+}
+
+json sarifRegion(const Position &Begin, const Position *End = nullptr) {
+  json Region = {{"startLine", Begin.Line}, {"startColumn", Begin.Column}};
+  if (End) {
+    Region["endLine"] = End->Line;
+    Region["endColumn"] = End->Column;
+  }
+  return Region;
+}
+
+std::string githubEscape(llvm::StringRef Text, bool Property) {
+  std::string Out;
+  for (char C : Text) {
+    switch (C) {
+    case '%': Out += "%25"; break;
+    case '\r': Out += "%0D"; break;
+    case '\n': Out += "%0A"; break;
+    case ':': Out += Property ? "%3A" : ":"; break;
+    case ',': Out += Property ? "%2C" : ","; break;
+    default: Out += C;
+    }
+  }
+  return Out;
+}
+
+} // namespace
+
+void normalise(Report &R) {
+  std::sort(R.Findings.begin(), R.Findings.end(),
+                   [](const Finding &A, const Finding &B) {
+                     return findingKey(A) < findingKey(B);
+                   });
+  R.Findings.erase(std::unique(R.Findings.begin(), R.Findings.end(),
+                               [](const Finding &A, const Finding &B) {
+                                 return findingKey(A) == findingKey(B);
+                               }),
+                   R.Findings.end());
+  std::sort(R.Files.begin(), R.Files.end(),
+            [](const FileRecord &A, const FileRecord &B) { return A.Path < B.Path; });
+}
+
+Report buildReport(const std::vector<TuResult> &Results, llvm::StringRef Root,
+                   SourceCache &Sources) {
+  Report R;
+  for (const TuResult &TU : Results) {
+    FileRecord Record;
+    Record.Path = displayPath(TU.File, Root);
+    Record.CompileErrors = TU.compileErrors();
+    Record.Status = TU.FromCache ? "cached" : "analysed";
+    if (Record.CompileErrors || !TU.ToolFailure.empty()) {
+      Record.Status = "failed";
+      Record.Reason = !TU.ToolFailure.empty()
+                          ? TU.ToolFailure
+                          : std::to_string(Record.CompileErrors) +
+                                " compile error" +
+                                (Record.CompileErrors == 1 ? "" : "s");
+    }
+    R.Files.push_back(std::move(Record));
+    for (const TuDiagnostic &D : TU.Diagnostics) {
+      const ClangTidyError &E = D.Error;
+      if (llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-"))
+        continue;
+      if (E.Message.FilePath.empty())
+        continue;
+      Finding F;
+      F.Check = E.DiagnosticName;
+      F.Level = (E.DiagLevel == ClangTidyError::Error || E.IsWarningAsError)
+                    ? "error"
+                    : "warning";
+      F.Message = E.Message.Message;
+      F.Where = position(E.Message.FilePath, E.Message.FileOffset, Root, Sources);
+      F.Function = D.Function;
+      F.LineText = Sources.lineText(E.Message.FilePath, F.Where.Line);
+      F.Fix = edits(E.Message.Fix, Root, Sources);
+      for (const clang::tooling::DiagnosticMessage &N : E.Notes) {
+        Note Out;
+        Out.Message = N.Message;
+        if (!N.FilePath.empty())
+          Out.Where = position(N.FilePath, N.FileOffset, Root, Sources);
+        Out.Fix = edits(N.Fix, Root, Sources);
+        F.Notes.push_back(std::move(Out));
+      }
+      R.Findings.push_back(std::move(F));
+    }
+  }
+  normalise(R);
+  assignFingerprints(R);
+  return R;
+}
+
+void writeJson(const Report &R, llvm::raw_ostream &OS) {
+  json Findings = json::array();
+  for (const Finding &F : R.Findings) {
+    json Notes = json::array();
+    for (const Note &N : F.Notes) {
+      json Entry = {{"message", N.Message}, {"location", positionJson(N.Where)}};
+      if (!N.Fix.empty())
+        Entry["fix"] = editsJson(N.Fix);
+      Notes.push_back(std::move(Entry));
+    }
+    Findings.push_back({{"check", F.Check},
+                        {"level", F.Level},
+                        {"message", F.Message},
+                        {"location", positionJson(F.Where)},
+                        {"function", F.Function},
+                        {"line_text", F.LineText},
+                        {"fingerprint", F.Fingerprint},
+                        {"notes", std::move(Notes)},
+                        {"fix", editsJson(F.Fix)}});
+  }
+  json Files = json::array();
+  for (const FileRecord &F : R.Files) {
+    json Entry = {{"file", F.Path}, {"status", F.Status},
+                  {"compile_errors", F.CompileErrors}};
+    if (!F.Reason.empty())
+      Entry["reason"] = F.Reason;
+    Files.push_back(std::move(Entry));
+  }
+  json PerCheck = json::object();
+  for (const auto &[Check, Count] : R.findingsPerCheck())
+    PerCheck[Check] = Count;
+  json Out = {
+      {"version", JsonSchemaVersion},
+      {"tool",
+       {{"name", "corolint"}, {"version", COROLINT_VERSION},
+        {"llvm", LLVM_VERSION_STRING}}},
+      {"findings", std::move(Findings)},
+      {"files", std::move(Files)},
+      {"summary",
+       {{"findings", R.Findings.size()},
+        {"per_check", std::move(PerCheck)},
+        {"files", R.Files.size()},
+        {"failed_files", R.failedFiles()},
+        {"cached_files", R.cachedFiles()},
+        {"baselined", R.Baselined},
+        {"outside_diff", R.OutsideDiff}}}};
+  OS << Out.dump(2) << "\n";
+}
+
+namespace {
+
+std::optional<Position> readPosition(const json &J) {
+  if (!J.is_object())
+    return std::nullopt;
+  Position P;
+  P.Path = J.value("file", "");
+  P.Offset = J.value("offset", 0u);
+  P.Line = J.value("line", 0u);
+  P.Column = J.value("column", 0u);
+  return P;
+}
+
+std::vector<Edit> readEdits(const json &J) {
+  std::vector<Edit> Out;
+  if (!J.is_array())
+    return Out;
+  for (const json &E : J) {
+    Edit Out1;
+    Out1.Begin.Path = Out1.End.Path = E.value("file", "");
+    Out1.Begin.Offset = E.value("offset", 0u);
+    Out1.End.Offset = Out1.Begin.Offset + E.value("length", 0u);
+    Out1.Begin.Line = E.value("line", 0u);
+    Out1.Begin.Column = E.value("column", 0u);
+    Out1.End.Line = E.value("end_line", 0u);
+    Out1.End.Column = E.value("end_column", 0u);
+    Out1.Replacement = E.value("replacement", "");
+    Out.push_back(std::move(Out1));
+  }
+  return Out;
+}
+
+} // namespace
+
+std::optional<Report> readJson(llvm::StringRef Path, std::string &Error) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  if (!Buffer) {
+    Error = "cannot read '" + Path.str() + "': " + Buffer.getError().message();
+    return std::nullopt;
+  }
+  json J = json::parse((*Buffer)->getBuffer().begin(),
+                       (*Buffer)->getBuffer().end(), nullptr,
+                       /*allow_exceptions=*/false);
+  if (J.is_discarded() || !J.is_object()) {
+    Error = "'" + Path.str() + "' is not JSON; pass files written by "
+                               "'corolint --format=json'";
+    return std::nullopt;
+  }
+  if (J.value("version", 0) != JsonSchemaVersion || !J.contains("findings") ||
+      !J["findings"].is_array()) {
+    Error = "'" + Path.str() + "' is not a corolint JSON report of version " +
+            std::to_string(JsonSchemaVersion);
+    return std::nullopt;
+  }
+  try {
+    Report R;
+    for (const json &F : J["findings"]) {
+      Finding Out;
+      Out.Check = F.at("check").get<std::string>();
+      Out.Level = F.value("level", "warning");
+      Out.Message = F.at("message").get<std::string>();
+      Out.Where = readPosition(F.at("location")).value_or(Position());
+      Out.Function = F.value("function", "");
+      Out.LineText = F.value("line_text", "");
+      Out.Fingerprint = F.value("fingerprint", "");
+      Out.Fix = readEdits(F.value("fix", json::array()));
+      for (const json &N : F.value("notes", json::array())) {
+        Note Note1;
+        Note1.Message = N.value("message", "");
+        Note1.Where = readPosition(N.value("location", json())).value_or(Position());
+        Note1.Fix = readEdits(N.value("fix", json::array()));
+        Out.Notes.push_back(std::move(Note1));
+      }
+      R.Findings.push_back(std::move(Out));
+    }
+    for (const json &F : J.value("files", json::array())) {
+      FileRecord Out;
+      Out.Path = F.at("file").get<std::string>();
+      Out.Status = F.value("status", "analysed");
+      Out.CompileErrors = F.value("compile_errors", 0u);
+      Out.Reason = F.value("reason", "");
+      R.Files.push_back(std::move(Out));
+    }
+    if (J.contains("summary") && J["summary"].is_object()) {
+      R.Baselined = J["summary"].value("baselined", 0u);
+      R.OutsideDiff = J["summary"].value("outside_diff", 0u);
+    }
+    return R;
+  } catch (const json::exception &E) {
+    Error = "'" + Path.str() + "' is not a valid corolint report: " + E.what();
+    return std::nullopt;
+  }
+}
+
+void writeSarif(const Report &R, llvm::StringRef Root, llvm::raw_ostream &OS) {
+  // Rules: every check that has a finding, in name order.
+  std::map<std::string, unsigned> RuleIndex;
+  for (const Finding &F : R.Findings)
+    RuleIndex.emplace(F.Check, 0);
+  json Rules = json::array();
+  unsigned Next = 0;
+  for (auto &[Check, Index] : RuleIndex) {
+    Index = Next++;
+    RuleInfo Info = ruleInfo(Check);
+    std::string Short = Info.Short ? Info.Short : "clang-tidy check " + Check;
+    std::string Full = Info.Full ? Info.Full : Short;
+    json Rule = {{"id", Check},
+                 {"name", Check},
+                 {"shortDescription", {{"text", Short}}},
+                 {"fullDescription", {{"text", Full}}},
+                 {"defaultConfiguration", {{"level", "warning"}}}};
+    std::string Uri = helpUri(Check);
+    if (Check.rfind("coro-", 0) == 0) {
+      std::string Doc = "docs/checks/" + Check + ".md";
+      Rule["help"] = {{"text", Full + " See " + Doc + "."},
+                      {"markdown", Full + " See [" + Doc + "](" + Doc + ")."}};
+    } else {
+      Rule["help"] = {{"text", Full + " See " + Uri + "."}};
+      Rule["helpUri"] = Uri;
+    }
+    Rules.push_back(std::move(Rule));
+  }
+
+  json Results = json::array();
+  for (const Finding &F : R.Findings) {
+    json Location = {
+        {"physicalLocation",
+         {{"artifactLocation", artifactLocation(F.Where.Path)},
+          {"region", sarifRegion(F.Where)}}}};
+    if (!F.Function.empty())
+      Location["logicalLocations"] =
+          json::array({{{"fullyQualifiedName", F.Function}, {"kind", "function"}}});
+    json Result = {{"ruleId", F.Check},
+                   {"ruleIndex", RuleIndex[F.Check]},
+                   {"level", F.Level},
+                   {"message", {{"text", F.Message}}},
+                   {"locations", json::array({Location})},
+                   {"partialFingerprints", {{"corolint/v1", F.Fingerprint}}}};
+    json Related = json::array();
+    int Id = 1;
+    for (const Note &N : F.Notes) {
+      if (N.Where.Path.empty())
+        continue;
+      Related.push_back(
+          {{"id", Id++},
+           {"message", {{"text", N.Message}}},
+           {"physicalLocation",
+            {{"artifactLocation", artifactLocation(N.Where.Path)},
+             {"region", sarifRegion(N.Where)}}}});
+    }
+    if (!Related.empty())
+      Result["relatedLocations"] = std::move(Related);
+    if (!F.Fix.empty()) {
+      std::map<std::string, json> PerFile;
+      for (const Edit &E : F.Fix) {
+        json Replacement = {{"deletedRegion", sarifRegion(E.Begin, &E.End)}};
+        Replacement["insertedContent"] = {{"text", E.Replacement}};
+        PerFile[E.Begin.Path].push_back(std::move(Replacement));
+      }
+      json Changes = json::array();
+      for (auto &[Path, Replacements] : PerFile)
+        Changes.push_back({{"artifactLocation", artifactLocation(Path)},
+                           {"replacements", std::move(Replacements)}});
+      Result["fixes"] = json::array(
+          {{{"description", {{"text", "corolint's suggested fix"}}},
+            {"artifactChanges", std::move(Changes)}}});
+    }
+    Results.push_back(std::move(Result));
+  }
+
+  json Notifications = json::array();
+  for (const FileRecord &F : R.Files)
+    if (F.Status == "failed")
+      Notifications.push_back(
+          {{"level", "error"},
+           {"message", {{"text", F.Path + ": " + F.Reason}}},
+           {"locations",
+            json::array({{{"physicalLocation",
+                           {{"artifactLocation", artifactLocation(F.Path)}}}}})}});
+
+  std::string RootUri = Root.str();
+  if (!llvm::StringRef(RootUri).ends_with("/"))
+    RootUri += '/';
+  json Run = {
+      {"tool",
+       {{"driver",
+         {{"name", "corolint"},
+          {"version", COROLINT_VERSION},
+          {"semanticVersion", COROLINT_VERSION},
+          {"rules", std::move(Rules)}}}}},
+      {"originalUriBaseIds",
+       {{"SRCROOT", {{"uri", "file://" + uriEscape(RootUri)}}}}},
+      {"results", std::move(Results)},
+      {"columnKind", "unicodeCodePoints"},
+      {"invocations",
+       json::array({{{"executionSuccessful", R.failedFiles() == 0},
+                     {"toolExecutionNotifications", std::move(Notifications)}}})}};
+  json Out = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", json::array({std::move(Run)})}};
+  OS << Out.dump(2) << "\n";
+}
+
+void writeGithub(const Report &R, llvm::raw_ostream &OS) {
+  for (const Finding &F : R.Findings)
+    OS << "::" << F.Level << " file=" << githubEscape(F.Where.Path, true)
+       << ",line=" << F.Where.Line << ",col=" << F.Where.Column
+       << ",title=" << githubEscape(F.Check, true)
+       << "::" << githubEscape(F.Message, false) << "\n";
+  for (const FileRecord &F : R.Files)
+    if (F.Status == "failed")
+      OS << "::error file=" << githubEscape(F.Path, true)
+         << ",title=corolint::" << githubEscape("not analysed: " + F.Reason, false)
+         << "\n";
+}
+
+void writePlainText(const Report &R, llvm::raw_ostream &OS) {
+  for (const Finding &F : R.Findings) {
+    OS << F.Where.Path << ":" << F.Where.Line << ":" << F.Where.Column << ": "
+       << F.Level << ": " << F.Message << " [" << F.Check << "]\n";
+    for (const Note &N : F.Notes) {
+      if (!N.Where.Path.empty())
+        OS << N.Where.Path << ":" << N.Where.Line << ":" << N.Where.Column << ": ";
+      OS << "note: " << N.Message << "\n";
+    }
+  }
+}
+
+void writeBaseline(const Report &R, llvm::raw_ostream &OS) {
+  json Entries = json::array();
+  for (const Finding &F : R.Findings)
+    Entries.push_back({{"fingerprint", F.Fingerprint},
+                       {"check", F.Check},
+                       {"file", F.Where.Path},
+                       {"function", F.Function},
+                       {"line_text", F.LineText}});
+  json Out = {{"corolint_baseline", JsonSchemaVersion},
+              {"findings", std::move(Entries)}};
+  OS << Out.dump(2) << "\n";
+}
+
+std::optional<std::multiset<std::string>> readBaseline(llvm::StringRef Path,
+                                                       std::string &Error) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  if (!Buffer) {
+    Error = "cannot read --baseline '" + Path.str() +
+            "': " + Buffer.getError().message();
+    return std::nullopt;
+  }
+  json J = json::parse((*Buffer)->getBuffer().begin(),
+                       (*Buffer)->getBuffer().end(), nullptr,
+                       /*allow_exceptions=*/false);
+  if (J.is_discarded() || !J.is_object() ||
+      J.value("corolint_baseline", 0) != JsonSchemaVersion ||
+      !J.contains("findings") || !J["findings"].is_array()) {
+    Error = "--baseline '" + Path.str() +
+            "' is not a corolint baseline; write one with --write-baseline";
+    return std::nullopt;
+  }
+  std::multiset<std::string> Known;
+  for (const json &Entry : J["findings"]) {
+    if (!Entry.is_object() || !Entry.contains("fingerprint") ||
+        !Entry["fingerprint"].is_string()) {
+      Error = "--baseline '" + Path.str() + "' has an entry without a fingerprint";
+      return std::nullopt;
+    }
+    Known.insert(Entry["fingerprint"].get<std::string>());
+  }
+  return Known;
+}
+
+void applyBaseline(Report &R, std::multiset<std::string> Known) {
+  std::vector<Finding> Kept;
+  for (Finding &F : R.Findings) {
+    auto It = Known.find(F.Fingerprint);
+    if (It != Known.end()) {
+      Known.erase(It);
+      ++R.Baselined;
+      continue;
+    }
+    Kept.push_back(std::move(F));
+  }
+  R.Findings = std::move(Kept);
+}
+
+} // namespace corolint::cli
