@@ -16,6 +16,11 @@ check_recipes.py options COROLINT FILE...
     `COROLINT --help`, and, where the help lists the option's values, its
     value must be one of them. Prints each option checked.
 
+check_recipes.py run COROLINT DIR FILE
+    Runs the step of workflow FILE that runs corolint, as GitHub runs it
+    (`sh -e -c SCRIPT`), in DIR, with COROLINT in place of the corolint the
+    workflow builds. Passes its output through and exits with its status.
+
 Exit status 1 with one line per problem on stderr.
 """
 import os
@@ -212,11 +217,31 @@ def check_options(corolint, paths):
             problem(where, "no corolint option found")
 
 
+def run_step(corolint, directory, path):
+    workflow = yaml.safe_load(open(path, encoding="utf-8"))
+    scripts = [script for script in run_strings(workflow)
+               if corolint_commands(script)]
+    if len(scripts) != 1:
+        problem(os.path.basename(path),
+                "%d steps run corolint, expected 1" % len(scripts))
+        return 1
+    script = scripts[0]
+    for binary, _ in corolint_commands(script):
+        script = script.replace(binary, shlex.quote(corolint))
+    sys.stdout.flush()
+    return subprocess.run(["sh", "-e", "-c", script], cwd=directory).returncode
+
+
 def main(argv):
     if argv[:1] == ["workflows"] and len(argv) > 1:
         check_workflows(argv[1:])
     elif argv[:1] == ["options"] and len(argv) > 2:
         check_options(argv[1], argv[2:])
+    elif argv[:1] == ["run"] and len(argv) == 4:
+        status = run_step(argv[1], argv[2], argv[3])
+        for p in problems:
+            sys.stderr.write("check_recipes: %s\n" % p)
+        return status
     else:
         sys.stderr.write(__doc__)
         return 2
