@@ -3,6 +3,7 @@
 // instead of one per test file). The CMake target aio_tests compiles the
 // files separately.
 #include "cancellation_test.cpp"
+#include "debug_test.cpp"
 #include "gather_wait_test.cpp"
 #include "loop_test.cpp"
 #include "offload_test.cpp"

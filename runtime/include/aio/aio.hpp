@@ -30,6 +30,8 @@
 #ifndef AIO_AIO_HPP
 #define AIO_AIO_HPP
 
+#include <aio/step_state.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -39,14 +41,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <source_location>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -55,6 +63,19 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <ctime>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace aio {
 
@@ -81,12 +102,76 @@ public:
   explicit timeout_error(const std::string &what) : std::runtime_error(what) {}
 };
 
+// --- Debug mode -------------------------------------------------------------
+
+// One report of debug mode or of the blocking guard (libaio-blockguard.so).
+// `line` is what is printed on stderr (without the newline):
+//
+//   aio: slow step: 345.123 ms in task 'Task-3' (spawned at f.cpp:42), resumed at f.cpp:50, suspended at f.cpp:57
+//   aio: never awaited: task 'Task-5' (spawned at f.cpp:30), finished
+//   aio: never awaited: task 'Task-6' (spawned at f.cpp:31), still pending at exit
+//   aio: never awaited: a coroutine destroyed unstarted in task 'Task-2' (spawned at f.cpp:9)
+//   aio: blocking call: usleep in task 'Task-2' (spawned at f.cpp:12)
+//
+// A step that resumed no task (a plain callback) is "in a callback".
+struct debug_report {
+  enum class kind { slow_step, never_awaited, blocking_call };
+  kind what = kind::slow_step;
+  std::string task; // the task's name; empty for a callback
+  std::source_location spawned_at{};
+  // Where the task resumed and where it suspended again (the aio awaitables
+  // awaited there), when known; line() is 0 otherwise.
+  std::source_location resumed_at{};
+  std::source_location suspended_at{};
+  std::chrono::microseconds duration{}; // slow_step: a lower bound
+  std::string function;                 // blocking_call: "usleep", ...
+  std::string line;
+};
+
+// How many reports a loop made, per kind.
+struct debug_counters {
+  std::size_t slow_steps = 0;
+  std::size_t never_awaited = 0;
+  std::size_t blocking_calls = 0;
+};
+
+// Options of aio::run and event_loop:
+//   aio::run(main(), {.debug = true, .slow_step = 20ms, .on_report = f});
+// The environment also turns debug mode on: AIO_DEBUG=1 (any value but
+// empty or 0), and AIO_SLOW_STEP_MS=<milliseconds, may be fractional> sets
+// the threshold (overriding slow_step).
+struct run_options {
+  // Report slow steps and tasks never awaited (docs/runtime.md).
+  bool debug = false;
+  // A step holding the loop longer than this is reported.
+  std::chrono::microseconds slow_step = std::chrono::milliseconds(100);
+  // Called on the loop's thread for every report (debug mode, and the
+  // blocking guard's whatever the mode); must not throw.
+  std::function<void(const debug_report &)> on_report = nullptr;
+  // No stderr output from debug mode (on_report is still called).
+  bool quiet = false;
+};
+
 namespace detail {
 
 using steady_clock = std::chrono::steady_clock;
 
 // The loop running on this thread, set by event_loop::run_until_complete.
 inline thread_local event_loop *running_loop = nullptr;
+
+// The step running on this thread: the blocking guard's view (abi, see
+// aio/step_state.h) and where its task resumed and suspended, recorded by
+// the awaitables (plain stores, cheaper than testing for debug mode).
+struct step_state {
+  aio_step_state abi{AIO_STEP_STATE_VERSION, 0, nullptr, nullptr, nullptr};
+  std::source_location resumed_at{};
+  std::source_location suspended_at{};
+};
+inline constinit thread_local step_state current_step{};
+
+inline void note_suspend(const std::source_location &where) noexcept {
+  current_step.suspended_at = where;
+}
 
 // The outcome of a computation: nothing yet, a value, or an exception.
 // get() hands the outcome over once.
@@ -204,6 +289,13 @@ namespace detail {
 
 class task_state;
 
+// An aio awaitable resumes the task ctx: the step running now is ctx's.
+inline void note_resume(task_state *ctx,
+                        const std::source_location &where) noexcept {
+  current_step.abi.task = ctx;
+  current_step.resumed_at = where;
+}
+
 // The suspension point a task is currently waiting at, as seen by
 // task_state::cancel. interrupt() returns true if it takes the request over
 // (it will wake the task with cancelled_error, or it has forwarded the
@@ -294,6 +386,7 @@ public:
   }
 
   void add_observer(done_observer *observer) {
+    joined_ = true;
     observers_.push_back(observer);
   }
   void remove_observer(const done_observer *observer) noexcept {
@@ -309,11 +402,34 @@ public:
   }
   void set_name(std::string name) { name_ = std::move(name); }
 
+  // Where aio::spawn (or aio::run) was called.
+  const std::source_location &spawned_at() const noexcept {
+    return spawned_at_;
+  }
+  void set_spawned_at(const std::source_location &where) noexcept {
+    spawned_at_ = where;
+  }
+  // Someone awaited the task, took its result, or handed it to a
+  // combinator (debug mode reports the tasks nobody joined).
+  bool joined() const noexcept { return joined_; }
+  void mark_joined() noexcept { joined_ = true; }
+  // "task 'NAME' (spawned at FILE:LINE)", as the reports name a task.
+  std::string describe() const {
+    std::string text = "task '" + name() + "'";
+    if (spawned_at_.line() != 0)
+      text += std::string(" (spawned at ") + spawned_at_.file_name() + ":" +
+              std::to_string(spawned_at_.line()) + ")";
+    return text;
+  }
+
   // The exception the task ended with (cancelled_error if cancelled), or
   // nullptr; only meaningful once done and before the outcome is taken.
   virtual std::exception_ptr error() const noexcept = 0;
   // The outcome was looked at: no "never retrieved" report for it.
-  void mark_retrieved() noexcept { retrieved_ = true; }
+  void mark_retrieved() noexcept {
+    retrieved_ = true;
+    joined_ = true;
+  }
 
   // The task's root coroutine ended (with cancelled set if it ended by
   // cancelled_error): wakes everything observing it.
@@ -344,6 +460,8 @@ private:
   event_loop *loop_;
   std::uint64_t number_;
   std::string name_;
+  std::source_location spawned_at_{};
+  bool joined_ = false;
   std::size_t cancel_requests_ = 0;
   cancel_hook *hook_ = nullptr;
   std::vector<done_observer *> observers_;
@@ -400,8 +518,16 @@ public:
   // not grow the stack on compilers that do not make symmetric transfer a
   // tail call (GCC at -O0 or with sanitizers).
   bool starting = false;
+  // Set when the body first runs; a task destroyed before that was never
+  // awaited (debug mode reports it).
+  bool started = false;
   result<T> outcome;
 };
+
+// Debug mode's report of a task destroyed before it started (defined with
+// the loop).
+inline void report_unstarted_task() noexcept;
+struct task_access;
 
 template <class T> class task_promise : public task_promise_base<T> {
 public:
@@ -442,18 +568,14 @@ public:
   task(task &&other) noexcept : handle_(std::exchange(other.handle_, {})) {}
   task &operator=(task &&other) noexcept {
     if (this != &other) {
-      if (handle_)
-        handle_.destroy();
+      release();
       handle_ = std::exchange(other.handle_, {});
     }
     return *this;
   }
   task(const task &) = delete;
   task &operator=(const task &) = delete;
-  ~task() {
-    if (handle_)
-      handle_.destroy();
-  }
+  ~task() { release(); }
 
   // False for a default-constructed or moved-from task.
   bool valid() const noexcept { return static_cast<bool>(handle_); }
@@ -473,6 +595,7 @@ public:
       promise_type &promise = handle.promise();
       promise.aio_ctx = detail::context_of(caller);
       promise.continuation = caller;
+      promise.started = true;
       promise.starting = true;
       handle.resume();
       promise.starting = false;
@@ -488,11 +611,31 @@ public:
 
 private:
   friend promise_type;
+  friend struct detail::task_access;
   explicit task(std::coroutine_handle<promise_type> handle) noexcept
       : handle_(handle) {}
 
+  void release() noexcept {
+    if (!handle_)
+      return;
+    if (!handle_.promise().started)
+      detail::report_unstarted_task();
+    handle_.destroy();
+  }
+
   std::coroutine_handle<promise_type> handle_;
 };
+
+namespace detail {
+// For a task deliberately dropped unstarted (a spawned task cancelled
+// before it began): no "never awaited" report.
+struct task_access {
+  template <class T> static void mark_started(task<T> &t) noexcept {
+    if (t.handle_)
+      t.handle_.promise().started = true;
+  }
+};
+} // namespace detail
 
 namespace detail {
 
@@ -521,7 +664,7 @@ public:
   T take() {
     if (!done())
       throw std::logic_error("aio: the spawned task has not finished");
-    retrieved_ = true;
+    mark_retrieved();
     if (std::exception_ptr error = stored.error())
       std::rethrow_exception(error);
     return stored.get();
@@ -530,7 +673,7 @@ public:
     using value = value_or_monostate_t<T>;
     if (!done())
       throw std::logic_error("aio: the spawned task has not finished");
-    retrieved_ = true;
+    mark_retrieved();
     if (std::exception_ptr error = stored.error())
       return aio::outcome<value>::from_error(std::move(error));
     if constexpr (std::is_void_v<T>) {
@@ -555,7 +698,8 @@ struct root_task {
 };
 
 template <class T>
-join_handle<T> spawn_on(event_loop &loop, task<T> work);
+join_handle<T> spawn_on(event_loop &loop, task<T> work,
+                        const std::source_location &where);
 
 // The loop-facing half of run_in_executor's awaitable (defined below).
 class offload_base;
@@ -765,13 +909,16 @@ public:
       state_->awaited = true;
       registered_ = true;
       suspended_ = true;
+      detail::note_suspend({});
       listen();
       forward_pending();
     }
     T await_resume() {
       release();
-      if (suspended_)
+      if (suspended_) {
+        detail::note_resume(ctx_, {});
         deliver();
+      }
       return state_->take();
     }
 
@@ -805,7 +952,8 @@ public:
 
 private:
   template <class U>
-  friend join_handle<U> detail::spawn_on(event_loop &, task<U>);
+  friend join_handle<U> detail::spawn_on(event_loop &, task<U>,
+                                         const std::source_location &);
   friend struct detail::handle_access;
   explicit join_handle(std::shared_ptr<detail::join_state<T>> state) noexcept
       : task_handle(std::move(state)) {}
@@ -815,17 +963,171 @@ private:
   }
 };
 
-// The event loop: runs ready callbacks in FIFO order and timers when they
-// are due, sleeping while nothing is ready. aio::run creates one per call.
-// Other threads hand it callbacks through call_soon_threadsafe, which wakes
-// it from that sleep.
+namespace detail {
+
+// The clock of debug mode's watchdog, in steady_clock ticks.
+using steady_ticks = steady_clock::duration::rep;
+
+// Debug mode's sampling thread. The loop bumps `seq` around every step (odd
+// while one runs: two relaxed stores are the whole per-step cost of debug
+// mode); every `period` the watchdog reads it and records when it first saw
+// a step running. At the end of a step the loop asks whether the watchdog
+// saw that step, and only then reads the clock. The duration, end minus
+// first sighting, is a lower bound short of the truth by less than a
+// period, so a fast step is never reported as slow.
+class step_watchdog {
+public:
+  explicit step_watchdog(std::chrono::microseconds period)
+      : period_(period), thread_([this] { watch(); }) {}
+  step_watchdog(const step_watchdog &) = delete;
+  step_watchdog &operator=(const step_watchdog &) = delete;
+  ~step_watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wakeup_.notify_one();
+    thread_.join();
+  }
+
+  // Around each step, on the loop's thread. Step k is 2k-1 while it runs
+  // and 2k once done; a step left by an exception just stays odd.
+  void begin() noexcept {
+    ++steps_;
+    seq_.store(2 * steps_ - 1, std::memory_order_relaxed);
+  }
+  void end() noexcept { seq_.store(2 * steps_, std::memory_order_relaxed); }
+  // After end(): true, with when it was first seen, if the watchdog saw
+  // the step that just ended running.
+  bool seen(steady_clock::time_point &first) const noexcept {
+    // Acquire pairs with the release in watch(): seen_at_ belongs to it.
+    if (seen_seq_.load(std::memory_order_acquire) != 2 * steps_ - 1)
+      return false;
+    first = steady_clock::time_point(steady_clock::duration(
+        seen_at_.load(std::memory_order_relaxed)));
+    return true;
+  }
+
+private:
+  void watch() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    std::uint64_t last = 0;
+    while (!wakeup_.wait_for(lock, period_, [this] { return stopping_; })) {
+      // Acquire keeps the clock read below after this load: the step had
+      // begun when it was seen, so the sighting is not before its start.
+      const std::uint64_t seq = seq_.load(std::memory_order_acquire);
+      if ((seq & 1) != 0 && seq != last) {
+        seen_at_.store(steady_clock::now().time_since_epoch().count(),
+                       std::memory_order_relaxed);
+        seen_seq_.store(seq, std::memory_order_release);
+      }
+      last = seq;
+    }
+  }
+
+  std::chrono::microseconds period_;
+  std::uint64_t steps_ = 0; // loop thread only
+  std::atomic<std::uint64_t> seq_{0};
+  std::atomic<std::uint64_t> seen_seq_{0};
+  std::atomic<steady_ticks> seen_at_{0};
+  std::mutex mutex_; // guards stopping_
+  std::condition_variable wakeup_;
+  bool stopping_ = false;
+  std::thread thread_; // last: starts using the members above
+};
+
+// One side of a file descriptor waited on by the loop (I/O awaitables).
+// ready() runs on the loop's thread during the I/O poll, outside any step:
+// like cancel hooks, it only schedules.
+class io_waiter {
+public:
+  virtual void ready() noexcept = 0;
+
+protected:
+  io_waiter() = default;
+  io_waiter(const io_waiter &) = default;
+  io_waiter &operator=(const io_waiter &) = default;
+  ~io_waiter() = default;
+};
+
+// A descriptor as the loop's epoll set knows it: registered edge-triggered
+// for both directions on its first wait, and the waiter of each direction
+// (one at a time). Owned by the socket object, at a stable address.
+struct io_entry {
+  int fd = -1;
+  event_loop *loop = nullptr; // the loop it is registered with, if any
+  io_waiter *reader = nullptr;
+  io_waiter *writer = nullptr;
+};
+
+// Reports of debug mode (defined after event_loop).
+inline std::size_t describe_step(const aio_step_state *state, char *buf,
+                                 std::size_t size);
+inline void blocking_call_reported(const aio_step_state *state,
+                                   const char *function, const char *line);
+
+// libaio-blockguard.so's entry point when it is preloaded, else null.
+inline aio_blockguard_attach_fn blockguard_attach() noexcept {
+  static const aio_blockguard_attach_fn attach =
+      reinterpret_cast<aio_blockguard_attach_fn>(
+          ::dlsym(RTLD_DEFAULT, "aio_blockguard_attach"));
+  return attach;
+}
+
+// "f.cpp:12", or "" for an unknown location.
+inline std::string where_text(const std::source_location &where) {
+  if (where.line() == 0)
+    return std::string();
+  return std::string(where.file_name()) + ":" + std::to_string(where.line());
+}
+
+} // namespace detail
+
+// The event loop: runs ready callbacks in FIFO order, timers when they are
+// due and I/O awaitables when their descriptor is ready, sleeping in
+// epoll_wait while nothing is ready. aio::run creates one per call. Other
+// threads hand it callbacks through call_soon_threadsafe, which wakes it
+// (an eventfd in the epoll set).
+//
+// One iteration (run_once): wait for I/O, timers or posted callbacks if
+// nothing is ready (else just poll I/O when something waits for it), take
+// the posted callbacks, move the due timers to the ready queue, then run
+// the callbacks that were ready then (the snapshot); each is one *step*.
 class event_loop {
 public:
   using clock = std::chrono::steady_clock;
   using time_point = clock::time_point;
   using callback = std::function<void()>;
 
-  event_loop() = default;
+  // A loop; options.debug (or AIO_DEBUG=1 in the environment) turns debug
+  // mode on. Throws std::system_error if the epoll set cannot be created.
+  explicit event_loop(run_options options = {})
+      : options_(std::move(options)) {
+    apply_environment();
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0)
+      throw std::system_error(errno, std::generic_category(),
+                              "aio: epoll_create1");
+    wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr; // the wake-up eventfd
+    if (wake_fd_ < 0 ||
+        ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+      const int error = errno;
+      close_descriptors();
+      throw std::system_error(error, std::generic_category(),
+                              "aio: eventfd");
+    }
+    if (options_.debug) {
+      // A period of slow_step/50 (0.1 to 2 ms) bounds the error of the
+      // reported durations; the thread wakes up that often.
+      const std::chrono::microseconds period =
+          std::clamp(options_.slow_step / 50, std::chrono::microseconds(100),
+                     std::chrono::microseconds(2000));
+      watchdog_ = std::make_unique<detail::step_watchdog>(period);
+    }
+  }
   event_loop(const event_loop &) = delete;
   event_loop &operator=(const event_loop &) = delete;
 
@@ -851,6 +1153,9 @@ public:
     }
     ready_.clear();
     timers_.clear();
+    tracked_.clear();
+    debug_hold_.reset();
+    close_descriptors();
   }
 
   // The loop's clock: steady_clock::now().
@@ -860,22 +1165,23 @@ public:
   void call_soon(callback fn) { ready_.push_back(ready_entry{std::move(fn), 0}); }
 
   // Runs fn on the loop's thread in a coming iteration; callable from any
-  // thread, and wakes the loop if it is waiting for a timer or for offloaded
-  // work. Callbacks from one thread run in the order they were posted. A
-  // callback that may still come from another thread does not count as
-  // something that can wake the main task (see run_until_complete); work
-  // started with run_in_executor does.
+  // thread, and wakes the loop if it is waiting. Callbacks from one thread
+  // run in the order they were posted. A callback that may still come from
+  // another thread does not count as something that can wake the main task
+  // (see run_until_complete); work started with run_in_executor does.
   void call_soon_threadsafe(callback fn) {
-    // Why a mutex and a condition variable rather than an eventfd: the queue
-    // needs a lock anyway, unlocking it publishes everything the posting
-    // thread wrote before (an offloaded result, say) to the loop thread that
-    // locks it next, and ThreadSanitizer understands both.
+    // The queue is guarded by a mutex: unlocking it publishes everything
+    // the posting thread wrote before (an offloaded result, say) to the
+    // loop thread that locks it next, which ThreadSanitizer understands.
+    // The eventfd only wakes the loop's epoll_wait.
     std::lock_guard<std::mutex> lock(remote_mutex_);
     remote_.push_back(std::move(fn));
-    // Notified under the lock: once the loop can take the callback it may
-    // run it, finish and destroy itself, so this thread must be done with
-    // remote_wakeup_ before unlocking.
-    remote_wakeup_.notify_one();
+    // Relaxed: the loop only uses the flag to decide to take the lock.
+    remote_posted_.store(true, std::memory_order_relaxed);
+    // Woken under the lock: once the loop can take the callback it may
+    // run it, finish and destroy itself (closing the eventfd), so this
+    // thread must be done with the loop before unlocking.
+    wake_locked();
   }
 
   // Runs fn once the loop's clock reaches when.
@@ -889,39 +1195,47 @@ public:
     call_at(detail::deadline_after(time(), delay), std::move(fn));
   }
 
-  // One iteration: moves callbacks posted from other threads and due
-  // timers to the ready queue (waiting, without spinning, for the next timer
-  // or a posted callback if nothing is ready), then runs the callbacks that
-  // were ready. Returns false when there was nothing at all to do or wait
-  // for.
+  // One iteration: if nothing is ready, waits (without spinning) for the
+  // next timer, a posted callback, offloaded work or I/O, else polls I/O
+  // if something waits for it; moves posted callbacks and due timers to
+  // the ready queue; then runs the callbacks that were ready, one step
+  // each. Returns false when there was nothing at all to do or wait for.
   bool run_once() {
     drop_cancelled_timers_on_top();
-    {
+    if (ready_.empty()) {
       std::unique_lock<std::mutex> lock(remote_mutex_);
-      if (ready_.empty() && remote_.empty()) {
-        const auto posted = [this] { return !remote_.empty(); };
-        if (!timers_.empty())
-          remote_wakeup_.wait_until(lock, timers_.front().when, posted);
-        else if (offloaded_ != 0)
-          remote_wakeup_.wait(lock, posted);
-        else
+      if (remote_.empty()) {
+        const bool timers = !timers_.empty();
+        if (!timers && offloaded_ == 0 && io_waiting_ == 0)
           return false;
+        sleeping_ = true;
+        lock.unlock();
+        poll_io(timers ? timers_.front().when : time_point::max());
+        lock.lock();
+        sleeping_ = false;
       }
-      // Swapped out under the lock, moved to ready_ after it: the lock is
-      // held only for O(1), and both vectors keep their capacity.
-      incoming_.swap(remote_);
+      take_posted(lock);
+    } else {
+      if (remote_posted_.load(std::memory_order_relaxed)) {
+        std::unique_lock<std::mutex> lock(remote_mutex_);
+        take_posted(lock);
+      }
+      if (io_waiting_ != 0)
+        poll_io(time_point::min());
     }
     for (callback &fn : incoming_)
       ready_.push_back(ready_entry{std::move(fn), 0});
     incoming_.clear();
-    const time_point now = time();
-    while (!timers_.empty() && timers_.front().when <= now) {
-      std::pop_heap(timers_.begin(), timers_.end(), fires_later);
-      timer due = std::move(timers_.back());
-      timers_.pop_back();
-      if (!cancelled_timers_.empty() && cancelled_timers_.erase(due.id) != 0)
-        continue;
-      ready_.push_back(ready_entry{std::move(due.fn), due.id});
+    if (!timers_.empty()) {
+      const time_point now = time();
+      while (!timers_.empty() && timers_.front().when <= now) {
+        std::pop_heap(timers_.begin(), timers_.end(), fires_later);
+        timer due = std::move(timers_.back());
+        timers_.pop_back();
+        if (!cancelled_timers_.empty() && cancelled_timers_.erase(due.id) != 0)
+          continue;
+        ready_.push_back(ready_entry{std::move(due.fn), due.id});
+      }
     }
     // Callbacks queued while these run wait for the next iteration.
     for (std::size_t n = ready_.size(); n > 0; --n) {
@@ -931,7 +1245,7 @@ public:
       if (entry.timer != 0 && !cancelled_timers_.empty() &&
           cancelled_timers_.erase(entry.timer) != 0)
         continue;
-      entry.fn();
+      run_step(entry.fn);
     }
     return true;
   }
@@ -940,11 +1254,17 @@ public:
   // rethrows its exception. Spawned tasks run meanwhile; the ones still
   // unfinished stay with the loop. Throws std::runtime_error if a loop is
   // already running on this thread, or if main waits while nothing is
-  // scheduled that could wake it (no ready callback, timer or offloaded
-  // work).
-  template <class T> T run_until_complete(task<T> main) {
+  // scheduled that could wake it (no ready callback, timer, offloaded work
+  // or I/O wait). `where` (the call site) is main's spawn location in
+  // debug mode's reports. In debug mode, the tasks spawned during the run
+  // and never awaited are reported when it ends.
+  template <class T>
+  T run_until_complete(
+      task<T> main, std::source_location where = std::source_location::current()) {
     running_guard guard(*this);
-    join_handle<T> handle = detail::spawn_on(*this, std::move(main));
+    never_awaited_report report(*this);
+    join_handle<T> handle = detail::spawn_on(*this, std::move(main), where);
+    mark_joined(handle);
     while (!handle.done())
       if (!run_once())
         throw std::runtime_error(
@@ -952,12 +1272,25 @@ public:
     return handle.result();
   }
 
+  // True in debug mode.
+  bool debug() const noexcept { return watchdog_ != nullptr; }
+  // The options in effect (after the environment's).
+  const run_options &options() const noexcept { return options_; }
+  // How many reports this loop made (debug mode and blocking guard).
+  debug_counters counters() const noexcept { return counters_; }
+  // The number of I/O awaitables waiting for their descriptor.
+  std::size_t io_waiting() const noexcept { return io_waiting_; }
+
 private:
   friend class detail::root_promise;
   friend class detail::offload_base;
   friend struct detail::loop_access;
+  friend void detail::report_unstarted_task() noexcept;
+  friend void detail::blocking_call_reported(const aio_step_state *,
+                                             const char *, const char *);
   template <class U>
-  friend join_handle<U> detail::spawn_on(event_loop &, task<U>);
+  friend join_handle<U> detail::spawn_on(event_loop &, task<U>,
+                                         const std::source_location &);
 
   struct timer {
     time_point when;
@@ -973,7 +1306,8 @@ private:
     return a.when != b.when ? a.when > b.when : a.id > b.id;
   }
 
-  // Marks this loop as the thread's running loop for one scope.
+  // Marks this loop as the thread's running loop for one scope, and
+  // attaches the thread to the blocking guard (once per thread).
   class running_guard {
   public:
     explicit running_guard(event_loop &loop) {
@@ -981,11 +1315,160 @@ private:
         throw std::runtime_error(
             "aio: an event loop is already running on this thread");
       detail::running_loop = &loop;
+      aio_step_state &step = detail::current_step.abi;
+      if (step.describe == nullptr) {
+        step.describe = &detail::describe_step;
+        step.blocking_call = &detail::blocking_call_reported;
+        if (aio_blockguard_attach_fn attach = detail::blockguard_attach())
+          attach(&step);
+      }
     }
     running_guard(const running_guard &) = delete;
     running_guard &operator=(const running_guard &) = delete;
     ~running_guard() { detail::running_loop = nullptr; }
   };
+
+  // Reports, at the end of run_until_complete in debug mode, the tasks
+  // spawned meanwhile that nobody awaited.
+  class never_awaited_report {
+  public:
+    explicit never_awaited_report(event_loop &loop) noexcept : loop_(loop) {}
+    never_awaited_report(const never_awaited_report &) = delete;
+    never_awaited_report &operator=(const never_awaited_report &) = delete;
+    ~never_awaited_report() { loop_.report_never_awaited(); }
+
+  private:
+    event_loop &loop_;
+  };
+
+  // Marks a step as running for the blocking guard, also when the step
+  // throws.
+  struct step_scope {
+    aio_step_state &step;
+    explicit step_scope(aio_step_state &s) noexcept : step(s) {
+      step.task = nullptr;
+      step.running = 1;
+    }
+    step_scope(const step_scope &) = delete;
+    step_scope &operator=(const step_scope &) = delete;
+    ~step_scope() { step.running = 0; }
+  };
+
+  // One step. Without debug mode: three thread-local stores around the
+  // callback, for the blocking guard. With it: the watchdog's counter too,
+  // and a look at the clock for the steps the watchdog saw running.
+  void run_step(callback &fn) {
+    detail::step_state &step = detail::current_step;
+    step_scope scope(step.abi);
+    if (watchdog_ == nullptr) [[likely]] {
+      fn();
+      return;
+    }
+    step.resumed_at = {};
+    step.suspended_at = {};
+    debug_hold_.reset();
+    watchdog_->begin();
+    fn();
+    watchdog_->end();
+    clock::time_point seen;
+    if (watchdog_->seen(seen)) [[unlikely]]
+      check_slow_step(seen);
+  }
+
+  void check_slow_step(clock::time_point seen) {
+    const auto held =
+        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - seen);
+    if (held < options_.slow_step)
+      return;
+    const detail::step_state &step = detail::current_step;
+    debug_report r;
+    r.what = debug_report::kind::slow_step;
+    r.duration = held;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", static_cast<double>(held.count()) / 1000.0);
+    r.line = std::string("aio: slow step: ") + ms + " ms in ";
+    if (const auto *task = static_cast<const detail::task_state *>(step.abi.task)) {
+      r.task = task->name();
+      r.spawned_at = task->spawned_at();
+      r.resumed_at = step.resumed_at;
+      r.suspended_at = step.suspended_at;
+      r.line += task->describe();
+      if (r.resumed_at.line() != 0)
+        r.line += ", resumed at " + detail::where_text(r.resumed_at);
+      if (r.suspended_at.line() != 0)
+        r.line += ", suspended at " + detail::where_text(r.suspended_at);
+    } else {
+      r.line += "a callback";
+    }
+    report(std::move(r));
+  }
+
+  // Counts a report, prints it (unless quiet, or the guard printed it) and
+  // hands it to on_report.
+  void report(debug_report r) noexcept {
+    switch (r.what) {
+    case debug_report::kind::slow_step:
+      ++counters_.slow_steps;
+      break;
+    case debug_report::kind::never_awaited:
+      ++counters_.never_awaited;
+      break;
+    case debug_report::kind::blocking_call:
+      ++counters_.blocking_calls;
+      break;
+    }
+    if (!options_.quiet && r.what != debug_report::kind::blocking_call) {
+      std::string text = r.line + "\n";
+      std::fwrite(text.data(), 1, text.size(), stderr);
+    }
+    if (options_.on_report)
+      options_.on_report(r);
+  }
+
+  static void mark_joined(const task_handle &handle) noexcept;
+
+  void report_never_awaited() noexcept {
+    if (!debug())
+      return;
+    std::vector<std::shared_ptr<detail::task_state>> tracked;
+    tracked.swap(tracked_);
+    for (const std::shared_ptr<detail::task_state> &task : tracked) {
+      if (task->joined())
+        continue;
+      debug_report r;
+      r.what = debug_report::kind::never_awaited;
+      r.task = task->name();
+      r.spawned_at = task->spawned_at();
+      r.line = "aio: never awaited: " + task->describe() +
+               (task->done() ? ", finished" : ", still pending at exit");
+      report(std::move(r));
+    }
+  }
+
+  // Debug mode keeps the states of spawned tasks to report the ones never
+  // joined; joined ones are dropped now and then.
+  void track(std::shared_ptr<detail::task_state> state) {
+    if (tracked_.size() >= 2 * tracked_floor_) {
+      std::erase_if(tracked_, [](const std::shared_ptr<detail::task_state> &t) {
+        return t->joined();
+      });
+      tracked_floor_ = std::max<std::size_t>(tracked_.size(), 1024);
+    }
+    tracked_.push_back(std::move(state));
+  }
+
+  void apply_environment() {
+    if (const char *debug = std::getenv("AIO_DEBUG"))
+      if (*debug != '\0' && std::strcmp(debug, "0") != 0)
+        options_.debug = true;
+    if (const char *ms = std::getenv("AIO_SLOW_STEP_MS")) {
+      char *end = nullptr;
+      const double value = std::strtod(ms, &end);
+      if (end != ms && value >= 0)
+        options_.slow_step =
+            std::chrono::microseconds(static_cast<long long>(value * 1000.0));
+    }
+  }
 
   // A timer that can be cancelled until its callback has run; returns its
   // id (never 0).
@@ -1027,6 +1510,107 @@ private:
     roots_.erase(root);
   }
 
+  // --- Waiting: epoll, and the eventfd other threads wake it with ---------
+
+  // Takes the posted callbacks; remote_mutex_ held. Swapped out under the
+  // lock, moved to ready_ after it: the lock is held only for O(1), and
+  // both vectors keep their capacity.
+  void take_posted(std::unique_lock<std::mutex> &) noexcept {
+    incoming_.swap(remote_);
+    remote_posted_.store(false, std::memory_order_relaxed);
+  }
+
+  // remote_mutex_ held: wakes the loop if it waits in poll_io (once).
+  void wake_locked() noexcept {
+    if (!sleeping_)
+      return;
+    sleeping_ = false;
+    const std::uint64_t one = 1;
+    // Cannot fail but for a counter at its maximum, which wakes it anyway.
+    [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  }
+
+  // Waits for I/O readiness or a wake-up until `until` (min: do not wait,
+  // max: no deadline) and schedules the I/O waiters that are ready.
+  void poll_io(time_point until) {
+    epoll_event events[64];
+    int n;
+    if (until == time_point::min()) {
+      n = ::epoll_wait(epoll_fd_, events, 64, 0);
+    } else if (until == time_point::max()) {
+      n = ::epoll_wait(epoll_fd_, events, 64, -1);
+    } else {
+      const auto left = std::max(until - clock::now(), clock::duration::zero());
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left);
+      // epoll_pwait2 (Linux 5.11) takes nanoseconds; epoll_wait rounds up
+      // to milliseconds.
+      timespec ts{};
+      ts.tv_sec = static_cast<time_t>(ns.count() / 1000000000);
+      ts.tv_nsec = static_cast<long>(ns.count() % 1000000000);
+      n = ::epoll_pwait2(epoll_fd_, events, 64, &ts, nullptr);
+      if (n < 0 && errno == ENOSYS) {
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left);
+        n = ::epoll_wait(epoll_fd_, events, 64,
+                         static_cast<int>(std::min<long long>(ms.count(), 1 << 30)));
+      }
+    }
+    for (int i = 0; i < n; ++i) {
+      auto *entry = static_cast<detail::io_entry *>(events[i].data.ptr);
+      if (entry == nullptr) {
+        std::uint64_t count;
+        [[maybe_unused]] const ssize_t r = ::read(wake_fd_, &count, sizeof count);
+        continue;
+      }
+      const std::uint32_t ev = events[i].events;
+      constexpr std::uint32_t failed = EPOLLERR | EPOLLHUP;
+      if ((ev & (EPOLLIN | EPOLLRDHUP | failed)) != 0 && entry->reader != nullptr)
+        std::exchange(entry->reader, nullptr)->ready();
+      if ((ev & (EPOLLOUT | failed)) != 0 && entry->writer != nullptr)
+        std::exchange(entry->writer, nullptr)->ready();
+    }
+  }
+
+  // Registers waiter for one direction of entry's descriptor (adding the
+  // descriptor to the epoll set on its first wait with this loop).
+  void io_wait(detail::io_entry &entry, bool write, detail::io_waiter *waiter) {
+    if (entry.loop != this) {
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+      ev.data.ptr = &entry;
+      if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, entry.fd, &ev) != 0 &&
+          (errno != EEXIST ||
+           ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, entry.fd, &ev) != 0))
+        throw std::system_error(errno, std::generic_category(),
+                                "aio: epoll_ctl");
+      entry.loop = this;
+    }
+    (write ? entry.writer : entry.reader) = waiter;
+    ++io_waiting_;
+  }
+  // A ready waiter was scheduled (poll_io cleared its slot).
+  void io_woken() noexcept { --io_waiting_; }
+  // A waiter gives up (cancelled): its slot is cleared and, if the other
+  // direction has no waiter either, the descriptor leaves the epoll set.
+  void io_cancel(detail::io_entry &entry, detail::io_waiter *waiter) noexcept {
+    if (entry.reader == waiter)
+      entry.reader = nullptr;
+    if (entry.writer == waiter)
+      entry.writer = nullptr;
+    --io_waiting_;
+    if (entry.reader == nullptr && entry.writer == nullptr &&
+        entry.loop == this) {
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, entry.fd, nullptr);
+      entry.loop = nullptr;
+    }
+  }
+
+  void close_descriptors() noexcept {
+    if (wake_fd_ >= 0)
+      ::close(std::exchange(wake_fd_, -1));
+    if (epoll_fd_ >= 0)
+      ::close(std::exchange(epoll_fd_, -1));
+  }
+
   // On the loop's thread, before offloaded work is submitted: the loop now
   // waits for it instead of reporting that nothing can wake the main task.
   void offload_started() {
@@ -1045,8 +1629,10 @@ private:
   void offload_finished(callback resume) {
     std::lock_guard<std::mutex> lock(remote_mutex_);
     remote_.push_back(std::move(resume));
+    remote_posted_.store(true, std::memory_order_relaxed);
     --offloaded_;
-    remote_wakeup_.notify_one(); // under the lock, as in call_soon_threadsafe
+    remote_wakeup_.notify_one(); // the destructor waits for the count
+    wake_locked();               // under the lock, as in call_soon_threadsafe
   }
 
   std::deque<ready_entry> ready_;
@@ -1054,15 +1640,32 @@ private:
   std::uint64_t next_timer_id_ = 0;
   std::unordered_set<std::uint64_t> cancelled_timers_; // not yet dropped
   std::unordered_set<std::coroutine_handle<>, detail::handle_hash> roots_;
+  std::size_t io_waiting_ = 0; // I/O awaitables registered in the epoll set
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1; // an eventfd in the epoll set, written to wake it
 
-  // Shared with other threads. remote_mutex_ guards remote_ and offloaded_
-  // (no atomics: every access needs the lock anyway, for the queue or to
-  // wait on remote_wakeup_ without missing a wake-up); remote_wakeup_ is
-  // signalled when a callback is posted or the count drops.
+  // Debug mode.
+  run_options options_;
+  debug_counters counters_;
+  std::unique_ptr<detail::step_watchdog> watchdog_; // null unless debug
+  std::vector<std::shared_ptr<detail::task_state>> tracked_;
+  std::size_t tracked_floor_ = 1024;
+  // The task of the running step, kept alive to the step's end when it
+  // finishes in it (its report may still name it).
+  std::shared_ptr<detail::task_state> debug_hold_;
+
+  // Shared with other threads. remote_mutex_ guards remote_, offloaded_
+  // and sleeping_ (no atomics: every access needs the lock anyway, for the
+  // queue or to decide whether to wake the loop); remote_wakeup_ is
+  // signalled when the count drops (the destructor waits for it).
   std::mutex remote_mutex_;
   std::condition_variable remote_wakeup_;
   std::vector<callback> remote_;   // posted by other threads, not yet taken
   std::size_t offloaded_ = 0;      // run_in_executor work not yet finished
+  bool sleeping_ = false;          // the loop waits in poll_io
+  // A hint that remote_ is not empty, read without the lock by a loop that
+  // has other work (it then takes the lock).
+  std::atomic<bool> remote_posted_{false};
   std::vector<callback> incoming_; // loop thread only: remote_ swapped out
 };
 
@@ -1085,7 +1688,79 @@ struct loop_access {
   static void cancel_timer(event_loop &loop, std::uint64_t id) noexcept {
     loop.cancel_timer(id);
   }
+  static void hold_for_step(event_loop &loop,
+                            std::shared_ptr<task_state> state) noexcept {
+    loop.debug_hold_ = std::move(state);
+  }
+  static void track(event_loop &loop, std::shared_ptr<task_state> state) {
+    loop.track(std::move(state));
+  }
+  static void io_wait(event_loop &loop, io_entry &entry, bool write,
+                      io_waiter *waiter) {
+    loop.io_wait(entry, write, waiter);
+  }
+  static void io_woken(event_loop &loop) noexcept { loop.io_woken(); }
+  static void io_cancel(event_loop &loop, io_entry &entry,
+                        io_waiter *waiter) noexcept {
+    loop.io_cancel(entry, waiter);
+  }
 };
+
+inline std::size_t describe_step(const aio_step_state *state, char *buf,
+                                 std::size_t size) {
+  if (size == 0)
+    return 0;
+  std::string text = "a callback";
+  try {
+    if (state->task != nullptr)
+      text = static_cast<const task_state *>(state->task)->describe();
+  } catch (...) { // no memory: say what we can
+  }
+  const std::size_t n = std::min(text.size(), size - 1);
+  std::memcpy(buf, text.data(), n);
+  buf[n] = '\0';
+  return n;
+}
+
+inline void blocking_call_reported(const aio_step_state *state,
+                                   const char *function, const char *line) {
+  event_loop *loop = running_loop;
+  if (loop == nullptr)
+    return;
+  debug_report r;
+  r.what = debug_report::kind::blocking_call;
+  r.function = function;
+  r.line = line;
+  if (const auto *task = static_cast<const task_state *>(state->task)) {
+    r.task = task->name();
+    r.spawned_at = task->spawned_at();
+  }
+  loop->report(std::move(r));
+}
+
+inline void report_unstarted_task() noexcept {
+  event_loop *loop = running_loop;
+  if (loop == nullptr || !loop->debug())
+    return;
+  try {
+    const step_state &step = current_step;
+    debug_report r;
+    r.what = debug_report::kind::never_awaited;
+    r.line = "aio: never awaited: a coroutine destroyed unstarted in ";
+    const auto *task = step.abi.running != 0
+                           ? static_cast<const task_state *>(step.abi.task)
+                           : nullptr;
+    if (task != nullptr) {
+      r.task = task->name();
+      r.spawned_at = task->spawned_at();
+      r.line += task->describe();
+    } else {
+      r.line += "a callback";
+    }
+    loop->report(std::move(r));
+  } catch (...) { // no memory for the report
+  }
+}
 
 struct handle_access {
   static task_state *state(const task_handle &handle) noexcept {
@@ -1102,6 +1777,13 @@ struct handle_access {
     return h.typed();
   }
 };
+} // namespace detail
+
+inline void event_loop::mark_joined(const task_handle &handle) noexcept {
+  detail::handle_access::state(handle)->mark_joined();
+}
+
+namespace detail {
 
 class root_promise : public context_promise {
 public:
@@ -1145,14 +1827,17 @@ struct abandon_guard {
 // running the body; one still pending when the body returns marks the task
 // cancelled (both as in asyncio).
 template <class T>
-root_task drive(event_loop &, task<T> work,
+root_task drive(event_loop &loop, task<T> work,
                 std::shared_ptr<join_state<T>> state) {
+  current_step.abi.task = state.get(); // this step is the task's first
   abandon_guard guard(*state);
   task<T> body = std::move(work);
   bool cancelled = false;
   try {
-    if (state->consume_cancel())
+    if (state->consume_cancel()) {
+      task_access::mark_started(body); // dropped on purpose
       throw cancelled_error();
+    }
     if constexpr (std::is_void_v<T>) {
       co_await body;
       state->stored.set_value();
@@ -1168,12 +1853,19 @@ root_task drive(event_loop &, task<T> work,
     state->stored.set_error(std::current_exception());
   }
   state->finish(cancelled);
+  if (loop.debug())
+    loop_access::hold_for_step(loop, state);
 }
 
-template <class T> join_handle<T> spawn_on(event_loop &loop, task<T> work) {
+template <class T>
+join_handle<T> spawn_on(event_loop &loop, task<T> work,
+                        const std::source_location &where) {
   if (!work.valid())
     throw std::logic_error("aio: spawning an empty task");
   auto state = std::make_shared<join_state<T>>(loop);
+  state->set_spawned_at(where);
+  if (loop.debug())
+    loop_access::track(loop, state);
   root_task root = drive(loop, std::move(work), state);
   root.handle.promise().aio_ctx = state.get();
   try {
@@ -1190,10 +1882,11 @@ template <class T> join_handle<T> spawn_on(event_loop &loop, task<T> work) {
 // or at once with cancelled_error when its task is cancelled.
 class [[nodiscard]] sleep_awaiter final : suspension {
 public:
-  explicit sleep_awaiter(steady_clock::time_point deadline) noexcept
-      : deadline_(deadline) {}
+  explicit sleep_awaiter(steady_clock::time_point deadline,
+                         std::source_location where = {}) noexcept
+      : deadline_(deadline), where_(where) {}
   sleep_awaiter(const sleep_awaiter &other) noexcept
-      : suspension(other), deadline_(other.deadline_) {}
+      : suspension(other), deadline_(other.deadline_), where_(other.where_) {}
   sleep_awaiter &operator=(const sleep_awaiter &) = delete;
   ~sleep_awaiter() { stop_timer(); }
 
@@ -1207,10 +1900,13 @@ public:
     caller_ = caller;
     timer_ = loop_access::schedule_timer(*loop_, deadline_,
                                          resume_callback{caller});
+    note_suspend(where_);
     listen();
     return true;
   }
   void await_resume() {
+    if (timer_ != 0 || interrupted_)
+      note_resume(ctx_, where_);
     timer_ = 0; // it ran, or interrupt() cancelled it
     deliver();
   }
@@ -1230,6 +1926,7 @@ private:
   }
 
   steady_clock::time_point deadline_;
+  std::source_location where_;
   event_loop *loop_ = nullptr;
   std::coroutine_handle<> caller_;
   std::uint64_t timer_ = 0;
@@ -1239,6 +1936,8 @@ private:
 // cancellation requested meanwhile is raised when it resumes.
 class [[nodiscard]] yield_awaiter {
 public:
+  explicit yield_awaiter(std::source_location where = {}) noexcept
+      : where_(where) {}
   bool await_ready() const noexcept { return false; }
   template <class Promise>
   bool await_suspend(std::coroutine_handle<Promise> caller) {
@@ -1246,15 +1945,18 @@ public:
     if (ctx_ != nullptr && ctx_->cancel_pending())
       return false;
     get_running_loop().call_soon(resume_callback{caller});
+    note_suspend(where_);
     return true;
   }
   void await_resume() const {
+    note_resume(ctx_, where_);
     if (ctx_ != nullptr && ctx_->consume_cancel())
       throw cancelled_error();
   }
 
 private:
   task_state *ctx_ = nullptr;
+  std::source_location where_;
 };
 
 // The awaitable of current_task().
@@ -1275,20 +1977,27 @@ struct current_task_awaiter {
 // std::chrono duration) while the loop runs other work. Cancelling the task
 // cancels the timer and raises cancelled_error here at once.
 template <class Rep, class Period>
-detail::sleep_awaiter sleep_for(std::chrono::duration<Rep, Period> d) {
+detail::sleep_awaiter
+sleep_for(std::chrono::duration<Rep, Period> d,
+          std::source_location where = std::source_location::current()) {
   return detail::sleep_awaiter(
-      detail::deadline_after(detail::steady_clock::now(), d));
+      detail::deadline_after(detail::steady_clock::now(), d), where);
 }
 
 // co_await aio::sleep_until(t): suspends the current task until t, a time
 // point of steady_clock, system_clock or any other clock.
 template <class Clock, class Duration>
-detail::sleep_awaiter sleep_until(std::chrono::time_point<Clock, Duration> t) {
-  return detail::sleep_awaiter(detail::to_steady_deadline(t));
+detail::sleep_awaiter
+sleep_until(std::chrono::time_point<Clock, Duration> t,
+            std::source_location where = std::source_location::current()) {
+  return detail::sleep_awaiter(detail::to_steady_deadline(t), where);
 }
 
 // co_await aio::yield(): lets every other ready task run once, then resumes.
-inline detail::yield_awaiter yield() noexcept { return {}; }
+inline detail::yield_awaiter
+yield(std::source_location where = std::source_location::current()) noexcept {
+  return detail::yield_awaiter(where);
+}
 
 // co_await aio::current_task(): the handle of the spawned task the awaiting
 // coroutine runs in (asyncio.current_task()); an empty handle in a coroutine
@@ -1297,22 +2006,33 @@ inline detail::current_task_awaiter current_task() noexcept { return {}; }
 
 // Starts work on the running loop as an independent task (it begins in the
 // next loop iteration) and returns a handle to co_await its result.
-template <class T> join_handle<T> spawn(task<T> work) {
-  return detail::spawn_on(get_running_loop(), std::move(work));
+// `where` defaults to the call site: debug mode's reports name it.
+template <class T>
+join_handle<T>
+spawn(task<T> work,
+      std::source_location where = std::source_location::current()) {
+  return detail::spawn_on(get_running_loop(), std::move(work), where);
 }
 
 // spawn, naming the task (asyncio's create_task(coro, name=...)).
-template <class T> join_handle<T> spawn(task<T> work, std::string name) {
-  join_handle<T> handle = detail::spawn_on(get_running_loop(), std::move(work));
+template <class T>
+join_handle<T>
+spawn(task<T> work, std::string name,
+      std::source_location where = std::source_location::current()) {
+  join_handle<T> handle =
+      detail::spawn_on(get_running_loop(), std::move(work), where);
   handle.set_name(std::move(name));
   return handle;
 }
 
 // Runs main on a new event loop until it finishes; returns its value or
 // rethrows its exception. Spawned tasks still unfinished are destroyed.
-template <class T> T run(task<T> main) {
-  event_loop loop;
-  return loop.run_until_complete(std::move(main));
+// options: debug mode (aio::run(main(), {.debug = true})), see run_options.
+template <class T>
+T run(task<T> main, run_options options = {},
+      std::source_location where = std::source_location::current()) {
+  event_loop loop(std::move(options));
+  return loop.run_until_complete(std::move(main), where);
 }
 
 // --- Offloading blocking work to other threads ----------------------------
@@ -1507,8 +2227,8 @@ public:
   using result_type = std::invoke_result_t<Fn>;
 
   template <class F>
-  offload_awaiter(Executor &ex, F &&fn)
-      : executor_(&ex), fn_(std::forward<F>(fn)) {}
+  offload_awaiter(Executor &ex, F &&fn, std::source_location where = {})
+      : executor_(&ex), fn_(std::forward<F>(fn)), where_(where) {}
   offload_awaiter(offload_awaiter &&) = default;
   offload_awaiter(const offload_awaiter &) = delete;
   offload_awaiter &operator=(const offload_awaiter &) = delete;
@@ -1533,11 +2253,15 @@ public:
       abandon();
       throw;
     }
+    note_suspend(where_);
+    suspended_ = true;
     return true;
   }
   // On the loop's thread: the callable's result, or its exception rethrown;
   // cancelled_error (the result discarded) if the task was cancelled.
   result_type await_resume() {
+    if (suspended_)
+      note_resume(ctx_, where_);
     if (ctx_ != nullptr && ctx_->consume_cancel())
       throw cancelled_error();
     return outcome_.get();
@@ -1546,8 +2270,10 @@ public:
 private:
   Executor *executor_;
   Fn fn_;
+  std::source_location where_;
   offload_outcome<result_type> outcome_;
   task_state *ctx_ = nullptr;
+  bool suspended_ = false;
 };
 
 } // namespace detail
@@ -1565,9 +2291,10 @@ template <executor Executor, class F>
   requires std::constructible_from<std::decay_t<F>, F> &&
            std::invocable<std::decay_t<F>>
 detail::offload_awaiter<Executor, std::decay_t<F>>
-run_in_executor(Executor &ex, F &&fn) {
+run_in_executor(Executor &ex, F &&fn,
+                std::source_location where = std::source_location::current()) {
   return detail::offload_awaiter<Executor, std::decay_t<F>>(
-      ex, std::forward<F>(fn));
+      ex, std::forward<F>(fn), where);
 }
 
 // co_await aio::to_thread(fn): run_in_executor(aio::io_executor(), fn), for
@@ -1575,8 +2302,9 @@ run_in_executor(Executor &ex, F &&fn) {
 template <class F>
   requires std::constructible_from<std::decay_t<F>, F> &&
            std::invocable<std::decay_t<F>>
-detail::offload_awaiter<thread_pool, std::decay_t<F>> to_thread(F &&fn) {
-  return run_in_executor(io_executor(), std::forward<F>(fn));
+detail::offload_awaiter<thread_pool, std::decay_t<F>>
+to_thread(F &&fn, std::source_location where = std::source_location::current()) {
+  return run_in_executor(io_executor(), std::forward<F>(fn), where);
 }
 
 // --- Timeouts ---------------------------------------------------------------
@@ -1837,12 +2565,15 @@ public:
     if (remaining_ == 0)
       return false;
     suspended_ = true;
+    note_suspend({});
     listen();
     forward_pending();
     return true;
   }
   void await_resume() {
     leave();
+    if (suspended_)
+      note_resume(ctx_, {});
     // Woken, then cancelled before resuming: asyncio raises here too.
     if (suspended_ && ctx_ != nullptr && ctx_->consume_cancel())
       cancelled_ = true;
@@ -2088,7 +2819,10 @@ class wait_waiter final : suspension, done_observer {
 public:
   wait_waiter(std::vector<task_state *> tasks, return_when when,
               std::optional<steady_clock::time_point> deadline) noexcept
-      : tasks_(std::move(tasks)), when_(when), deadline_(deadline) {}
+      : tasks_(std::move(tasks)), when_(when), deadline_(deadline) {
+    for (task_state *t : tasks_)
+      t->mark_joined(); // handed to a combinator
+  }
   wait_waiter(const wait_waiter &) = delete;
   wait_waiter &operator=(const wait_waiter &) = delete;
   ~wait_waiter() { stop(); }
@@ -2119,10 +2853,15 @@ public:
         timer_ = 0;
         wake();
       });
+    note_suspend({});
     listen();
     return true;
   }
-  void await_resume() { deliver(); }
+  void await_resume() {
+    if (loop_ != nullptr)
+      note_resume(ctx_, {});
+    deliver();
+  }
 
 private:
   bool satisfied_by(task_state &t) const noexcept {
@@ -2248,6 +2987,7 @@ public:
         throw std::invalid_argument("aio: as_completed of an empty handle");
       if (!seen.insert(state).second)
         continue; // a duplicate
+      state->mark_joined();
       if (state->done()) {
         finished_.push_back(std::move(h));
       } else {
@@ -2291,12 +3031,15 @@ public:
       loop_ = &get_running_loop();
       owner_.next_ = this;
       suspended_ = true;
+      detail::note_suspend({});
       listen();
       forward_pending();
     }
     Handle await_resume() {
-      if (suspended_)
+      if (suspended_) {
+        detail::note_resume(ctx_, {});
         deliver();
+      }
       Handle h = std::move(owner_.finished_.front());
       owner_.finished_.pop_front();
       return h;
@@ -2393,10 +3136,13 @@ public:
   }
 
   // Spawns work as a child of the group.
-  template <class T> join_handle<T> spawn(task<T> work) {
+  template <class T>
+  join_handle<T>
+  spawn(task<T> work,
+        std::source_location where = std::source_location::current()) {
     if (closed_)
       throw std::logic_error("aio: spawning into a finished task_group");
-    join_handle<T> handle = aio::spawn(std::move(work));
+    join_handle<T> handle = aio::spawn(std::move(work), where);
     const std::shared_ptr<detail::task_state> &state =
         detail::handle_access::shared(handle);
     children_.emplace(state.get(), state);
@@ -2405,8 +3151,11 @@ public:
       state->cancel(); // cancelled before it starts
     return handle;
   }
-  template <class T> join_handle<T> spawn(task<T> work, std::string name) {
-    join_handle<T> handle = spawn(std::move(work));
+  template <class T>
+  join_handle<T>
+  spawn(task<T> work, std::string name,
+        std::source_location where = std::source_location::current()) {
+    join_handle<T> handle = spawn(std::move(work), where);
     handle.set_name(std::move(name));
     return handle;
   }
@@ -2436,11 +3185,14 @@ public:
       loop_ = &get_running_loop();
       group_.joiner_ = this;
       suspended_ = true;
+      detail::note_suspend({});
       listen();
       forward_pending();
     }
     void await_resume() {
       leave();
+      if (suspended_)
+        detail::note_resume(ctx_, {});
       if (group_.joiner_ == this)
         group_.joiner_ = nullptr;
       if (suspended_ && ctx_ != nullptr && ctx_->consume_cancel() &&
