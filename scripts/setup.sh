@@ -25,7 +25,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbz2-dev
   libcrypt-dev
   cmake ninja-build make python3 g++ git
-  pre-commit python3-yaml
+  pre-commit python3-yaml python3-jsonschema
 )
 
 missing=()

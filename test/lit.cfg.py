@@ -39,6 +39,7 @@ config.environment["COROLINT_CLI"] = cli
 config.environment["COROLINT_CLANGXX"] = clangxx
 config.environment["COROLINT_AIO_INCLUDE"] = aio_include
 
+config.substitutions.append(("%check_report", "python3 " + os.path.join(src, "test", "tools", "check_report.py")))
 config.substitutions.append(("%expect_exit", "python3 " + os.path.join(src, "test", "tools", "expect_exit.py")))
 runner = "python3 " + os.path.join(src, "test", "tools", "check_corolint.py")
 config.substitutions.append(("%check_corolint", runner))

@@ -202,6 +202,7 @@ cl::opt<unsigned> Jobs("j",
                        cl::desc("Translation units analysed in parallel "
                                 "(default: the number of cores)"),
                        cl::init(std::max(1u, std::thread::hardware_concurrency())),
+                       cl::Prefix,
                        cl::cat(Category));
 cl::opt<std::string> ShardText(
     "shard",
@@ -464,14 +465,16 @@ analyse(const std::vector<std::string> &Files,
   std::string LastFile;
 
   auto Worker = [&] {
-    std::string Error;
-    std::unique_ptr<ClangTidyContext> Context =
-        corolint::compat::makeContext(makeOptionsProvider(Error));
     llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
         new llvm::vfs::OverlayFileSystem(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(
             llvm::vfs::createPhysicalFileSystem().release())));
     for (size_t I = Next++; I < Files.size(); I = Next++) {
       const std::string &File = Files[I];
+      // A context per translation unit: a context maps diagnostic IDs to
+      // check names, and the IDs of one run mean other checks in the next.
+      std::string Error;
+      std::unique_ptr<ClangTidyContext> Context =
+          corolint::compat::makeContext(makeOptionsProvider(Error));
       std::string Key;
       std::optional<corolint::cli::TuResult> Result;
       if (Cache) {
@@ -659,6 +662,9 @@ int main(int argc, const char **argv) {
       First = First.substr(Colon + 2);
     First = First.split(".  Try:").first.trim();
     First.consume_back(".");
+    if (First.empty()) // a bad option value: LLVM printed the reason above
+      return toolError("invalid command line; run 'corolint --help' for the "
+                       "options and their values");
     return toolError(First + "; run 'corolint --help' for the options");
   }
 

@@ -86,19 +86,13 @@ std::string displayPath(llvm::StringRef Absolute, llvm::StringRef Root) {
 
 namespace {
 
-std::string collapseSpaces(llvm::StringRef Text) {
+/// The line without any white space: re-indenting or re-spacing a line
+/// keeps its fingerprint.
+std::string withoutSpaces(llvm::StringRef Text) {
   std::string Out;
-  bool Space = false;
-  for (char C : Text.trim()) {
-    if (C == ' ' || C == '\t') {
-      Space = true;
-      continue;
-    }
-    if (Space && !Out.empty())
-      Out += ' ';
-    Space = false;
-    Out += C;
-  }
+  for (char C : Text)
+    if (!llvm::isSpace(C))
+      Out += C;
   return Out;
 }
 
@@ -143,14 +137,14 @@ std::string hex64(uint64_t Value) {
 }
 
 /// Fingerprints: the check, the file, the enclosing function and the
-/// finding's line with its spacing collapsed, plus the rank among findings
+/// finding's line without white space, plus the rank among findings
 /// that share all four. Line numbers are left out so that edits elsewhere
 /// in the file keep the fingerprint.
 void assignFingerprints(Report &R) {
   std::map<std::string, unsigned> Seen;
   for (Finding &F : R.Findings) {
     std::string Key = F.Check + '\0' + F.Where.Path + '\0' + F.Function + '\0' +
-                      collapseSpaces(F.LineText);
+                      withoutSpaces(F.LineText);
     unsigned Rank = Seen[Key]++;
     F.Fingerprint = hex64(llvm::xxh3_64bits(Key)) + ":" + std::to_string(Rank);
   }

@@ -109,9 +109,15 @@ public:
     ExtentCollector Collector(SM, FS, Extents);
     Collector.TraverseDecl(Ctx.getTranslationUnitDecl());
 
+    // Absolute but with ".." kept: through a symbolic link, "a/b/.." is not
+    // "a" (GCC's include directories are reached that way).
     std::vector<std::string> Files;
-    for (auto It = SM.fileinfo_begin(), E = SM.fileinfo_end(); It != E; ++It)
-      Files.push_back(normalisedPath(FS, It->first.getName()));
+    for (auto It = SM.fileinfo_begin(), E = SM.fileinfo_end(); It != E; ++It) {
+      llvm::SmallString<256> Path(It->first.getName());
+      FS.makeAbsolute(Path);
+      llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/false);
+      Files.push_back(std::string(Path));
+    }
     std::sort(Files.begin(), Files.end());
     Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
     Dependencies = std::move(Files);
