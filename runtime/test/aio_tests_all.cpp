@@ -5,6 +5,7 @@
 #include "cancellation_test.cpp"
 #include "debug_test.cpp"
 #include "gather_wait_test.cpp"
+#include "io_test.cpp"
 #include "loop_test.cpp"
 #include "offload_test.cpp"
 #include "stress_test.cpp"

@@ -75,6 +75,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace aio {
@@ -3355,6 +3356,551 @@ with_task_group(F fn) {
     throw cancelled_error();
   if constexpr (!std::is_void_v<T>)
     co_return std::move(*value);
+}
+
+// --- Sockets and files ------------------------------------------------------
+
+class tcp_stream;
+class tcp_listener;
+
+namespace detail {
+
+[[noreturn]] inline void throw_errno(int error, const std::string &what) {
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+// The I/O operations of the awaitables below. attempt() makes the
+// non-blocking call and returns true once the operation is over (done or
+// failed), false if it would block; finish() returns its result or throws
+// its error. The descriptor is read from the entry at each attempt, so a
+// stream closed meanwhile fails with EBADF instead of touching a reused
+// descriptor number.
+struct read_op {
+  static constexpr bool writes = false;
+  io_entry *entry;
+  char *data;
+  std::size_t size;
+  std::size_t done = 0;
+  int error = 0;
+
+  bool attempt() noexcept {
+    for (;;) {
+      const ssize_t n = ::read(entry->fd, data, size);
+      if (n >= 0) {
+        done = static_cast<std::size_t>(n);
+        return true;
+      }
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return false;
+      error = errno;
+      return true;
+    }
+  }
+  std::size_t finish() const {
+    if (error != 0)
+      throw_errno(error, "aio: read");
+    return done;
+  }
+};
+
+// Writes as much as the socket takes (write_some) or everything (write_all),
+// without SIGPIPE on a closed peer (EPIPE instead).
+struct write_op {
+  static constexpr bool writes = true;
+  io_entry *entry;
+  const char *data;
+  std::size_t size;
+  bool all;
+  std::size_t done = 0;
+  int error = 0;
+
+  bool attempt() noexcept {
+    while (done < size) {
+      const ssize_t n =
+          ::send(entry->fd, data + done, size - done, MSG_NOSIGNAL);
+      if (n >= 0) {
+        done += static_cast<std::size_t>(n);
+        if (!all)
+          return true;
+        continue;
+      }
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return false;
+      error = errno;
+      return true;
+    }
+    return true;
+  }
+  std::size_t finish() const {
+    if (error != 0)
+      throw_errno(error, "aio: write");
+    return done;
+  }
+};
+
+struct accept_op {
+  static constexpr bool writes = false;
+  io_entry *entry;
+  int accepted = -1;
+  int error = 0;
+
+  bool attempt() noexcept {
+    for (;;) {
+      const int fd = ::accept4(entry->fd, nullptr, nullptr,
+                               SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd >= 0) {
+        accepted = fd;
+        return true;
+      }
+      // A connection reset before it was accepted: take the next one.
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return false;
+      error = errno;
+      return true;
+    }
+  }
+  inline tcp_stream finish();
+};
+
+struct connect_op {
+  static constexpr bool writes = true;
+  io_entry *entry;
+  sockaddr_storage address;
+  socklen_t length;
+  bool started = false;
+  int error = 0;
+
+  bool attempt() noexcept {
+    if (!started) {
+      started = true;
+      int r;
+      do
+        r = ::connect(entry->fd, reinterpret_cast<const sockaddr *>(&address),
+                      length);
+      while (r != 0 && errno == EINTR);
+      if (r == 0)
+        return true;
+      if (errno == EINPROGRESS || errno == EAGAIN)
+        return false;
+      error = errno;
+      return true;
+    }
+    int status = 0;
+    socklen_t len = sizeof status;
+    if (::getsockopt(entry->fd, SOL_SOCKET, SO_ERROR, &status, &len) != 0)
+      status = errno;
+    if (status == EINPROGRESS || status == EALREADY)
+      return false;
+    error = status;
+    return true;
+  }
+  void finish() const {
+    if (error != 0)
+      throw_errno(error, "aio: connect");
+  }
+};
+
+// The awaitable of every socket operation: tries the operation at once
+// (no suspension if it completes), else waits for the descriptor to be
+// ready and tries again, in the step that resumes the task. Cancelling the
+// task while it waits removes the wait (and the descriptor from the epoll
+// set) and raises cancelled_error; an operation that completed is not
+// undone (a write_all may have written part of the data). Movable until
+// awaited (so that wait_for(stream.read_some(buf), d) works).
+template <class Op>
+class [[nodiscard]] io_awaiter final : suspension, io_waiter {
+public:
+  io_awaiter(Op op, std::source_location where) noexcept
+      : op_(op), where_(where) {}
+  io_awaiter(io_awaiter &&other) noexcept
+      : suspension(other), io_waiter(), op_(other.op_), where_(other.where_) {}
+  io_awaiter(const io_awaiter &) = delete;
+  io_awaiter &operator=(const io_awaiter &) = delete;
+  ~io_awaiter() {
+    if (waiting_)
+      loop_access::io_cancel(*loop_, *op_.entry, this);
+  }
+
+  bool await_ready() noexcept { return op_.attempt(); }
+  template <class P> bool await_suspend(std::coroutine_handle<P> caller) {
+    bind(caller);
+    if (cancel_pending())
+      return false; // raise at once, without waiting
+    loop_ = &get_running_loop();
+    caller_ = caller;
+    wait();
+    suspended_ = true;
+    note_suspend(where_);
+    listen();
+    return true;
+  }
+  decltype(auto) await_resume() {
+    if (suspended_)
+      note_resume(ctx_, where_);
+    deliver();
+    return op_.finish();
+  }
+
+private:
+  // Runs the continuation as a step of the loop.
+  struct step_callback {
+    io_awaiter *self;
+    void operator()() const { self->on_ready(); }
+  };
+
+  void wait() {
+    loop_access::io_wait(*loop_, *op_.entry, Op::writes, this);
+    waiting_ = true;
+  }
+  // From the I/O poll: the descriptor is ready (poll_io cleared the slot).
+  void ready() noexcept override {
+    waiting_ = false;
+    loop_access::io_woken(*loop_);
+    loop_->call_soon(step_callback{this});
+  }
+  void on_ready() {
+    // A cancellation that arrived meanwhile is raised without attempting.
+    if (!cancel_pending() && !op_.attempt()) {
+      wait(); // readiness was spurious
+      return;
+    }
+    caller_.resume();
+  }
+  bool interrupt() noexcept override {
+    if (!waiting_)
+      return false; // already woken: raised when it resumes
+    loop_access::io_cancel(*loop_, *op_.entry, this);
+    waiting_ = false;
+    interrupted_ = true;
+    loop_->call_soon(resume_callback{caller_});
+    return true;
+  }
+
+  Op op_;
+  std::source_location where_;
+  event_loop *loop_ = nullptr;
+  std::coroutine_handle<> caller_;
+  bool waiting_ = false;
+  bool suspended_ = false;
+};
+
+// Parses a numeric IPv4 or IPv6 address ("" and "0.0.0.0" are any IPv4
+// address, "localhost" is 127.0.0.1); false for a name to resolve.
+inline bool numeric_address(const std::string &host, std::uint16_t port,
+                            sockaddr_storage &address, socklen_t &length) {
+  address = sockaddr_storage{};
+  const std::string h = host == "localhost" ? "127.0.0.1"
+                        : host.empty()      ? "0.0.0.0"
+                                            : host;
+  auto *v4 = reinterpret_cast<sockaddr_in *>(&address);
+  if (::inet_pton(AF_INET, h.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    length = sizeof(sockaddr_in);
+    return true;
+  }
+  auto *v6 = reinterpret_cast<sockaddr_in6 *>(&address);
+  if (::inet_pton(AF_INET6, h.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    length = sizeof(sockaddr_in6);
+    return true;
+  }
+  return false;
+}
+
+struct stream_access {
+  static io_entry &entry(tcp_stream &stream);
+};
+
+// TCP_NODELAY on, as asyncio does for every TCP connection: a request
+// written in pieces is not held back waiting for the peer's ACK.
+inline void no_delay(int fd) noexcept {
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+inline int open_socket(int family) {
+  const int fd =
+      ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    throw_errno(errno, "aio: socket");
+  return fd;
+}
+
+} // namespace detail
+
+// A connected TCP socket (asyncio's StreamReader/StreamWriter pair, at the
+// level of read_some and write_all). Non-blocking; every operation is
+// awaited on the running loop and raises std::system_error on failure.
+// Move-only; closes the socket when destroyed. One reader and one writer
+// at a time; do not destroy or close a stream while a task waits on it.
+class tcp_stream {
+public:
+  tcp_stream() noexcept = default;
+  // Adopts a connected socket (made non-blocking here).
+  explicit tcp_stream(int fd) : entry_(std::make_unique<detail::io_entry>()) {
+    entry_->fd = fd;
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0 && (flags & O_NONBLOCK) == 0)
+      ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  }
+  tcp_stream(tcp_stream &&) noexcept = default;
+  tcp_stream &operator=(tcp_stream &&other) noexcept {
+    if (this != &other) {
+      close();
+      entry_ = std::move(other.entry_);
+    }
+    return *this;
+  }
+  ~tcp_stream() { close(); }
+
+  bool is_open() const noexcept { return entry_ && entry_->fd >= 0; }
+  int native_handle() const noexcept { return entry_ ? entry_->fd : -1; }
+
+  // co_await stream.read_some(buf): the number of bytes read into buf, at
+  // least 1, once some are available; 0 at the end of the stream.
+  detail::io_awaiter<detail::read_op>
+  read_some(std::span<char> buf,
+            std::source_location where = std::source_location::current()) {
+    return {detail::read_op{&entry(), buf.data(), buf.size()}, where};
+  }
+  // co_await stream.write_some(data): the number of bytes the socket took
+  // (at least 1 unless data is empty).
+  detail::io_awaiter<detail::write_op>
+  write_some(std::span<const char> data,
+             std::source_location where = std::source_location::current()) {
+    return {detail::write_op{&entry(), data.data(), data.size(), false},
+            where};
+  }
+  // co_await stream.write_all(data): returns once all of data is written.
+  // data must stay alive until then (a temporary in the co_await
+  // expression does).
+  detail::io_awaiter<detail::write_op>
+  write_all(std::string_view data,
+            std::source_location where = std::source_location::current()) {
+    return {detail::write_op{&entry(), data.data(), data.size(), true},
+            where};
+  }
+
+  // Half-closes: the peer reads the end of the stream.
+  void shutdown_write() {
+    if (::shutdown(entry().fd, SHUT_WR) != 0)
+      detail::throw_errno(errno, "aio: shutdown");
+  }
+  // TCP_NODELAY (on for the streams of accept and open_connection): send
+  // small writes at once.
+  void set_nodelay(bool on = true) {
+    const int value = on ? 1 : 0;
+    if (::setsockopt(entry().fd, IPPROTO_TCP, TCP_NODELAY, &value,
+                     sizeof value) != 0)
+      detail::throw_errno(errno, "aio: setsockopt");
+  }
+  // The local port (of a listener: the port it listens on).
+  std::uint16_t local_port() const {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (!entry_ || ::getsockname(entry_->fd,
+                                 reinterpret_cast<sockaddr *>(&address),
+                                 &length) != 0)
+      detail::throw_errno(entry_ ? errno : EBADF, "aio: getsockname");
+    if (address.ss_family == AF_INET6)
+      return ntohs(reinterpret_cast<sockaddr_in6 *>(&address)->sin6_port);
+    return ntohs(reinterpret_cast<sockaddr_in *>(&address)->sin_port);
+  }
+  // Closes the socket (the kernel drops it from the loop's epoll set).
+  void close() noexcept {
+    if (entry_ && entry_->fd >= 0) {
+      ::close(entry_->fd);
+      entry_->fd = -1;
+    }
+  }
+
+private:
+  friend class tcp_listener;
+  friend struct detail::stream_access;
+  detail::io_entry &entry() const {
+    if (!entry_)
+      detail::throw_errno(EBADF, "aio: an empty tcp_stream");
+    return *entry_;
+  }
+
+  std::unique_ptr<detail::io_entry> entry_;
+};
+
+inline detail::io_entry &detail::stream_access::entry(tcp_stream &stream) {
+  return stream.entry();
+}
+
+inline tcp_stream detail::accept_op::finish() {
+  if (error != 0)
+    throw_errno(error, "aio: accept");
+  no_delay(accepted);
+  return tcp_stream(std::exchange(accepted, -1));
+}
+
+// A listening TCP socket (asyncio.start_server without the callback):
+//
+//   aio::tcp_listener listener = aio::tcp_listener::bind("127.0.0.1", 0);
+//   for (;;) aio::spawn(serve(co_await listener.accept()));
+class tcp_listener {
+public:
+  tcp_listener() noexcept = default;
+
+  // Binds to host:port and listens. host is a numeric IPv4 or IPv6
+  // address, "localhost", or "" for any IPv4 address (no name resolution:
+  // binding does not block); port 0 picks a free port (see port()).
+  // SO_REUSEADDR is set. Throws std::system_error.
+  static tcp_listener bind(const std::string &host, std::uint16_t port,
+                           int backlog = 128) {
+    sockaddr_storage address;
+    socklen_t length;
+    if (!detail::numeric_address(host, port, address, length))
+      throw std::invalid_argument("aio: tcp_listener::bind needs a numeric "
+                                  "address or localhost, not '" +
+                                  host + "'");
+    tcp_listener listener;
+    listener.socket_ = tcp_stream(detail::open_socket(address.ss_family));
+    const int fd = listener.socket_.native_handle();
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), length) != 0)
+      detail::throw_errno(errno, "aio: bind");
+    if (::listen(fd, backlog) != 0)
+      detail::throw_errno(errno, "aio: listen");
+    return listener;
+  }
+
+  // The port it listens on.
+  std::uint16_t port() const { return socket_.local_port(); }
+  int native_handle() const noexcept { return socket_.native_handle(); }
+  bool is_open() const noexcept { return socket_.is_open(); }
+  void close() noexcept { socket_.close(); }
+
+  // co_await listener.accept(): the next connection, as a tcp_stream.
+  detail::io_awaiter<detail::accept_op>
+  accept(std::source_location where = std::source_location::current()) {
+    return {detail::accept_op{&socket_.entry()}, where};
+  }
+
+private:
+  tcp_stream socket_;
+};
+
+// co_await aio::open_connection(host, port): a connected tcp_stream
+// (asyncio.open_connection). A numeric address or "localhost" connects at
+// once; a name is resolved with getaddrinfo on the I/O pool (the first
+// address that accepts the connection wins). Throws std::system_error.
+inline task<tcp_stream>
+open_connection(std::string host, std::uint16_t port,
+                std::source_location where = std::source_location::current()) {
+  std::vector<std::pair<sockaddr_storage, socklen_t>> candidates;
+  sockaddr_storage address;
+  socklen_t length;
+  if (detail::numeric_address(host, port, address, length)) {
+    candidates.emplace_back(address, length);
+  } else {
+    candidates = co_await to_thread([&host, port] {
+      addrinfo hints{};
+      hints.ai_family = AF_UNSPEC;
+      hints.ai_socktype = SOCK_STREAM;
+      addrinfo *found = nullptr;
+      const std::string service = std::to_string(port);
+      if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints,
+                                       &found))
+        throw std::runtime_error("aio: cannot resolve '" + host +
+                                 "': " + ::gai_strerror(rc));
+      std::vector<std::pair<sockaddr_storage, socklen_t>> out;
+      for (addrinfo *ai = found; ai != nullptr; ai = ai->ai_next) {
+        sockaddr_storage a{};
+        std::memcpy(&a, ai->ai_addr, ai->ai_addrlen);
+        out.emplace_back(a, ai->ai_addrlen);
+      }
+      ::freeaddrinfo(found);
+      return out;
+    });
+  }
+  std::exception_ptr last_error;
+  for (const auto &[addr, len] : candidates) {
+    tcp_stream stream(detail::open_socket(addr.ss_family));
+    try {
+      co_await detail::io_awaiter<detail::connect_op>(
+          detail::connect_op{&detail::stream_access::entry(stream), addr, len},
+          where);
+      detail::no_delay(stream.native_handle());
+      co_return std::move(stream);
+    } catch (const std::system_error &) {
+      last_error = std::current_exception();
+    }
+  }
+  if (last_error)
+    std::rethrow_exception(last_error);
+  throw std::runtime_error("aio: no address for '" + host + "'");
+}
+
+// co_await aio::read_file(path): the whole file, read on the I/O pool.
+// Throws std::system_error.
+inline task<std::string>
+read_file(std::string path,
+          std::source_location where = std::source_location::current()) {
+  co_return co_await to_thread(
+      [&path] {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+          detail::throw_errno(errno, "aio: cannot open '" + path + "'");
+        std::string data;
+        char buf[65536];
+        for (;;) {
+          const ssize_t n = ::read(fd, buf, sizeof buf);
+          if (n > 0) {
+            data.append(buf, static_cast<std::size_t>(n));
+            continue;
+          }
+          if (n < 0 && errno == EINTR)
+            continue;
+          const int error = n < 0 ? errno : 0;
+          ::close(fd);
+          if (error != 0)
+            detail::throw_errno(error, "aio: cannot read '" + path + "'");
+          return data;
+        }
+      },
+      where);
+}
+
+// co_await aio::write_file(path, data): creates or truncates the file and
+// writes data, on the I/O pool. Throws std::system_error.
+inline task<>
+write_file(std::string path, std::string data,
+           std::source_location where = std::source_location::current()) {
+  co_await to_thread(
+      [&path, &data] {
+        const int fd =
+            ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd < 0)
+          detail::throw_errno(errno, "aio: cannot open '" + path + "'");
+        std::size_t done = 0;
+        while (done < data.size()) {
+          const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0) {
+            const int error = errno;
+            ::close(fd);
+            detail::throw_errno(error, "aio: cannot write '" + path + "'");
+          }
+          done += static_cast<std::size_t>(n);
+        }
+        if (::close(fd) != 0)
+          detail::throw_errno(errno, "aio: cannot write '" + path + "'");
+      },
+      where);
 }
 
 } // namespace aio
