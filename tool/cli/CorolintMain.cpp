@@ -386,6 +386,15 @@ void printSuppressed(const ClangTidyStats &Stats) {
           "headers.\n";
 }
 
+/// A report path (relative to --root when inside it) made absolute again.
+std::string underRoot(llvm::StringRef RootDir, llvm::StringRef Path) {
+  if (llvm::sys::path::is_absolute(Path))
+    return Path.str();
+  llvm::SmallString<256> Out(RootDir);
+  llvm::sys::path::append(Out, Path);
+  return std::string(Out);
+}
+
 /// The work list: files in a stable order, after the path filters, the diff
 /// and the shard are applied.
 struct ShardSpec {
@@ -902,10 +911,7 @@ int main(int argc, const char **argv) {
   if (Changes) {
     std::vector<corolint::cli::Finding> Kept;
     for (corolint::cli::Finding &F : Report.Findings) {
-      llvm::SmallString<256> Abs(F.Where.Path);
-      if (!llvm::sys::path::is_absolute(Abs))
-        llvm::sys::fs::make_absolute(RootDir, Abs);
-      if (Changes->contains(Abs, F.Where.Line))
+      if (Changes->contains(underRoot(RootDir, F.Where.Path), F.Where.Line))
         Kept.push_back(std::move(F));
       else
         ++Report.OutsideDiff;
@@ -918,10 +924,8 @@ int main(int argc, const char **argv) {
   // applies.
   std::set<std::tuple<std::string, unsigned, std::string, std::string>> Reported;
   for (const corolint::cli::Finding &F : Report.Findings) {
-    llvm::SmallString<256> Abs(F.Where.Path);
-    if (!llvm::sys::path::is_absolute(Abs))
-      llvm::sys::fs::make_absolute(RootDir, Abs);
-    Reported.insert({std::string(Abs), F.Where.Offset, F.Check, F.Message});
+    Reported.insert(
+        {underRoot(RootDir, F.Where.Path), F.Where.Offset, F.Check, F.Message});
   }
   // Diagnostics without a place (an invalid check option) are printed
   // once, whatever the format.
