@@ -12,7 +12,7 @@ BUILD_TYPE ?= Release
 LIT = $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
 LIT_ARGS ?= -sv
 
-.PHONY: all setup configure build test run clean bench-checks
+.PHONY: all setup configure build test run clean bench-checks bench-runtime
 
 all: build
 
@@ -40,6 +40,12 @@ run: build
 # e.g. make bench-checks LLVM=22 BENCH_ARGS='--repeat 5 --max-ratio 1.05'
 bench-checks: build
 	python3 bench/bench_checks.py --llvm $(LLVM) $(BENCH_ARGS)
+
+# aio against standalone asio (docs/runtime.md); e.g.
+# make bench-runtime BENCH_RUNTIME_ARGS='--repetitions 5 --check'
+bench-runtime: configure
+	@cmake --build $(BUILD) --target aio_bench
+	python3 runtime/bench/bench_runtime.py $(BUILD)/bin/aio_bench $(BENCH_RUNTIME_ARGS)
 
 clean:
 	rm -rf build

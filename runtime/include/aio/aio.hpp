@@ -1085,10 +1085,11 @@ inline std::string where_text(const std::source_location &where) {
 } // namespace detail
 
 // The event loop: runs ready callbacks in FIFO order, timers when they are
-// due and I/O awaitables when their descriptor is ready, sleeping in
-// epoll_wait while nothing is ready. aio::run creates one per call. Other
-// threads hand it callbacks through call_soon_threadsafe, which wakes it
-// (an eventfd in the epoll set).
+// due and I/O awaitables when their descriptor is ready, sleeping while
+// nothing is ready: in epoll_wait when an I/O awaitable waits, else on a
+// condition variable (cheaper to wake). aio::run creates one per call.
+// Other threads hand it callbacks through call_soon_threadsafe, which wakes
+// it (through the condition variable, or an eventfd in the epoll set).
 //
 // One iteration (run_once): wait for I/O, timers or posted callbacks if
 // nothing is ready (else just poll I/O when something waits for it), take
@@ -1110,8 +1111,11 @@ public:
       throw std::system_error(errno, std::generic_category(),
                               "aio: epoll_create1");
     wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    // Edge-triggered: every write to the eventfd is a new edge, so the
+    // loop never has to read it back (one system call less per wake-up;
+    // the 64-bit counter cannot fill up in practice).
     epoll_event ev{};
-    ev.events = EPOLLIN;
+    ev.events = EPOLLIN | EPOLLET;
     ev.data.ptr = nullptr; // the wake-up eventfd
     if (wake_fd_ < 0 ||
         ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
@@ -1144,6 +1148,9 @@ public:
       remote_wakeup_.wait(lock, [this] { return offloaded_ == 0; });
       dropped.swap(remote_);
     }
+    // A thread that posted may still be waking the loop (briefly).
+    while (waking_.load(std::memory_order_acquire) != 0)
+      std::this_thread::yield();
     dropped.clear(); // outside the lock: a callback's destructor may post
     ready_.clear();
     timers_.clear();
@@ -1174,15 +1181,20 @@ public:
     // The queue is guarded by a mutex: unlocking it publishes everything
     // the posting thread wrote before (an offloaded result, say) to the
     // loop thread that locks it next, which ThreadSanitizer understands.
-    // The eventfd only wakes the loop's epoll_wait.
-    std::lock_guard<std::mutex> lock(remote_mutex_);
-    remote_.push_back(std::move(fn));
-    // Relaxed: the loop only uses the flag to decide to take the lock.
-    remote_posted_.store(true, std::memory_order_relaxed);
-    // Woken under the lock: once the loop can take the callback it may
-    // run it, finish and destroy itself (closing the eventfd), so this
-    // thread must be done with the loop before unlocking.
-    wake_locked();
+    // The condition variable or the eventfd only wakes the loop.
+    sleep_mode sleeping;
+    {
+      std::lock_guard<std::mutex> lock(remote_mutex_);
+      remote_.push_back(std::move(fn));
+      // Relaxed: the loop only uses the flag to decide to take the lock.
+      remote_posted_.store(true, std::memory_order_relaxed);
+      sleeping = begin_wake_locked();
+    }
+    // Woken after unlocking, so that the loop does not wake up only to
+    // block on the mutex; see begin_wake_locked for why the loop is still
+    // alive here.
+    if (sleeping != sleep_mode::awake)
+      end_wake(sleeping);
   }
 
   // Runs fn once the loop's clock reaches when.
@@ -1209,11 +1221,22 @@ public:
         const bool timers = !timers_.empty();
         if (!timers && offloaded_ == 0 && io_waiting_ == 0)
           return false;
-        sleeping_ = true;
-        lock.unlock();
-        poll_io(timers ? timers_.front().when : time_point::max());
-        lock.lock();
-        sleeping_ = false;
+        if (io_waiting_ == 0) {
+          // No I/O to wait for: a condition variable is cheaper to sleep
+          // on and to wake than epoll_wait and the eventfd.
+          sleeping_ = sleep_mode::condition;
+          const auto posted = [this] { return !remote_.empty(); };
+          if (timers)
+            remote_wakeup_.wait_until(lock, timers_.front().when, posted);
+          else
+            remote_wakeup_.wait(lock, posted);
+        } else {
+          sleeping_ = sleep_mode::epoll;
+          lock.unlock();
+          poll_io(timers ? timers_.front().when : time_point::max());
+          lock.lock();
+        }
+        sleeping_ = sleep_mode::awake;
       }
       take_posted(lock);
     } else {
@@ -1292,6 +1315,10 @@ private:
   template <class U>
   friend join_handle<U> detail::spawn_on(event_loop &, task<U>,
                                          const std::source_location &);
+
+  // How the loop sleeps, if it does: on the condition variable, or in
+  // epoll_wait (when I/O awaitables wait).
+  enum class sleep_mode { awake, condition, epoll };
 
   struct timer {
     time_point when;
@@ -1521,14 +1548,28 @@ private:
     remote_posted_.store(false, std::memory_order_relaxed);
   }
 
-  // remote_mutex_ held: wakes the loop if it waits in poll_io (once).
-  void wake_locked() noexcept {
-    if (!sleeping_)
-      return;
-    sleeping_ = false;
-    const std::uint64_t one = 1;
-    // Cannot fail but for a counter at its maximum, which wakes it anyway.
-    [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  // remote_mutex_ held, on another thread: if the loop sleeps, marks it
+  // awake and returns how it sleeps; the caller then wakes it with
+  // end_wake after unlocking. Once unlocked, the loop may run the posted
+  // callback, finish and start destroying itself: waking_ (counted here,
+  // under the lock) makes the destructor wait until end_wake is done.
+  sleep_mode begin_wake_locked() noexcept {
+    const sleep_mode sleeping = std::exchange(sleeping_, sleep_mode::awake);
+    if (sleeping != sleep_mode::awake)
+      waking_.fetch_add(1, std::memory_order_relaxed); // under the lock
+    return sleeping;
+  }
+  void end_wake(sleep_mode sleeping) noexcept {
+    if (sleeping == sleep_mode::epoll) {
+      const std::uint64_t one = 1;
+      // Cannot fail but for a counter at its maximum, which wakes it anyway.
+      [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    } else {
+      remote_wakeup_.notify_one();
+    }
+    // Release: the destructor's acquire load sees this thread done with
+    // the condition variable and the eventfd.
+    waking_.fetch_sub(1, std::memory_order_release);
   }
 
   // Waits for I/O readiness or a wake-up until `until` (min: do not wait,
@@ -1557,11 +1598,8 @@ private:
     }
     for (int i = 0; i < n; ++i) {
       auto *entry = static_cast<detail::io_entry *>(events[i].data.ptr);
-      if (entry == nullptr) {
-        std::uint64_t count;
-        [[maybe_unused]] const ssize_t r = ::read(wake_fd_, &count, sizeof count);
-        continue;
-      }
+      if (entry == nullptr)
+        continue; // woken through the eventfd (edge-triggered: not read)
       const std::uint32_t ev = events[i].events;
       constexpr std::uint32_t failed = EPOLLERR | EPOLLHUP;
       if ((ev & (EPOLLIN | EPOLLRDHUP | failed)) != 0 && entry->reader != nullptr)
@@ -1628,12 +1666,20 @@ private:
   // neither run_once nor the destructor sees the work gone but its
   // resumption not yet queued.
   void offload_finished(callback resume) {
-    std::lock_guard<std::mutex> lock(remote_mutex_);
-    remote_.push_back(std::move(resume));
-    remote_posted_.store(true, std::memory_order_relaxed);
-    --offloaded_;
-    remote_wakeup_.notify_one(); // the destructor waits for the count
-    wake_locked();               // under the lock, as in call_soon_threadsafe
+    sleep_mode sleeping;
+    {
+      std::lock_guard<std::mutex> lock(remote_mutex_);
+      remote_.push_back(std::move(resume));
+      remote_posted_.store(true, std::memory_order_relaxed);
+      --offloaded_;
+      sleeping = begin_wake_locked();
+      if (sleeping == sleep_mode::awake) {
+        // The destructor may wait on the condition variable for the count.
+        sleeping = sleep_mode::condition;
+        waking_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    end_wake(sleeping); // after unlocking, as in call_soon_threadsafe
   }
 
   std::deque<ready_entry> ready_;
@@ -1663,10 +1709,12 @@ private:
   std::condition_variable remote_wakeup_;
   std::vector<callback> remote_;   // posted by other threads, not yet taken
   std::size_t offloaded_ = 0;      // run_in_executor work not yet finished
-  bool sleeping_ = false;          // the loop waits in poll_io
+  sleep_mode sleeping_ = sleep_mode::awake; // how the loop waits, if it does
   // A hint that remote_ is not empty, read without the lock by a loop that
   // has other work (it then takes the lock).
   std::atomic<bool> remote_posted_{false};
+  // Threads between begin_wake_locked and the end of end_wake.
+  std::atomic<int> waking_{0};
   std::vector<callback> incoming_; // loop thread only: remote_ swapped out
 };
 
