@@ -47,8 +47,10 @@ std::optional<std::string> capture(llvm::ArrayRef<llvm::StringRef> Args,
                                          0, 0, &ExecError);
   auto Stdout = llvm::MemoryBuffer::getFile(Out);
   auto Stderr = llvm::MemoryBuffer::getFile(Err);
-  llvm::sys::fs::remove(Out);
-  llvm::sys::fs::remove(Err);
+  // Temporary files: a failure to remove them is not worth an error.
+  std::error_code Ignored = llvm::sys::fs::remove(Out);
+  Ignored = llvm::sys::fs::remove(Err);
+  (void)Ignored;
   if (Status != 0) {
     std::string Message =
         Stderr ? (*Stderr)->getBuffer().trim().split('\n').first.str() : "";

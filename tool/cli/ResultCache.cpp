@@ -197,8 +197,10 @@ void ResultCache::store(llvm::StringRef Key, const TuResult &Result) {
     llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
     OS << Entry.dump();
   }
-  if (llvm::sys::fs::rename(Temporary, Final))
-    llvm::sys::fs::remove(Temporary);
+  if (llvm::sys::fs::rename(Temporary, Final)) {
+    std::error_code Ignored = llvm::sys::fs::remove(Temporary);
+    (void)Ignored;
+  }
 }
 
 } // namespace corolint::cli

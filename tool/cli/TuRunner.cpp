@@ -49,7 +49,9 @@ using ExtentMap = llvm::StringMap<std::vector<FunctionExtent>>;
 
 std::string normalisedPath(llvm::vfs::FileSystem &FS, llvm::StringRef Name) {
   llvm::SmallString<256> Path(Name);
-  FS.makeAbsolute(Path);
+  // On failure the name stays as clang opened it.
+  std::error_code Ignored = FS.makeAbsolute(Path);
+  (void)Ignored;
   llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
   return std::string(Path);
 }
@@ -114,7 +116,8 @@ public:
     std::vector<std::string> Files;
     for (auto It = SM.fileinfo_begin(), E = SM.fileinfo_end(); It != E; ++It) {
       llvm::SmallString<256> Path(It->first.getName());
-      FS.makeAbsolute(Path);
+      std::error_code Ignored = FS.makeAbsolute(Path);
+      (void)Ignored;
       llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/false);
       Files.push_back(std::string(Path));
     }
@@ -227,7 +230,7 @@ std::string enclosingFunction(const ExtentMap &Extents, llvm::StringRef File,
 TuResult runTranslationUnit(ClangTidyContext &Context,
                             const tooling::CompilationDatabase &Compilations,
                             llvm::StringRef File,
-                            llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS,
+                            const llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> &FS,
                             bool ApplyAnyFix) {
   auto Start = std::chrono::steady_clock::now();
   TuResult Result;

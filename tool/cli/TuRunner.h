@@ -47,7 +47,7 @@ struct TuResult {
 TuResult runTranslationUnit(clang::tidy::ClangTidyContext &Context,
                             const clang::tooling::CompilationDatabase &Compilations,
                             llvm::StringRef File,
-                            llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS,
+                            const llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> &FS,
                             bool ApplyAnyFix);
 
 } // namespace corolint::cli
