@@ -74,3 +74,12 @@ outside = os.path.join(
     "corolint-lit-%d-%s" % (os.getuid(), hashlib.sha1(obj.encode()).hexdigest()[:12]))
 os.makedirs(outside, exist_ok=True)
 config.substitutions.append(("%outside_tmp", outside))
+
+# The examples' harness (examples/harness.py): static findings against the
+# run-time reports of aio's debug mode and blocking guard, before and after
+# the fix; every example adds its row to test/examples-report/table.txt.
+config.substitutions.append(("%examples_harness", " ".join([
+    "python3", os.path.join(src, "examples", "harness.py"),
+    "--corolint", cli, "--cxx", clangxx, "--aio-include", aio_include,
+    "--blockguard", os.path.join(obj, "lib", "libaio-blockguard.so"),
+    "--report-dir", os.path.join(obj, "test", "examples-report")])))

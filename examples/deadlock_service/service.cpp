@@ -53,13 +53,20 @@ aio::task<long long> portfolio_value(std::vector<holding> holdings) {
   co_return total;
 }
 
+// A valuation that fails is answered (and audited) as failed.
 aio::task<std::string> handle_request(std::string account,
                                       std::vector<holding> holdings) {
   const std::size_t positions = holdings.size();
-  long long total = co_await portfolio_value(std::move(holdings));
-  aio::run(record_audit(account + " valued at " + cents_text(total)));
-  co_return account + ": " + std::to_string(positions) + " positions, " +
-      cents_text(total);
+  std::string result;
+  try {
+    long long total = co_await portfolio_value(std::move(holdings));
+    result = std::to_string(positions) + " positions, " + cents_text(total);
+  } catch (const std::runtime_error &e) {
+    std::printf("%s: valuation failed: %s\n", account.c_str(), e.what());
+    result = "valuation failed";
+  }
+  aio::run(record_audit(account + " valued at " + result));
+  co_return account + ": " + result;
 }
 
 aio::task<int> serve() {

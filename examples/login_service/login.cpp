@@ -78,16 +78,18 @@ aio::task<int> serve(const user_db &users) {
       {"alice", "correct horse"}, {"bob", "hunter2"},
       {"carol", "s3cret!"},       {"mallory", "guess"},
       {"bob", "hunter3"},         {"alice", "battery staple"}};
-  auto pulse = aio::spawn(heartbeat());
+  auto pulse = aio::spawn(heartbeat(), "heartbeat");
   co_await aio::sleep_for(30ms); // the heartbeat is up
 
   const int beats_before = beats;
   longest_gap = {};
   const auto start = clock_type::now();
-  std::vector<aio::task<bool>> logins;
+  std::vector<aio::join_handle<bool>> logins;
   for (const auto &[name, password] : requests)
-    logins.push_back(verify(users, name, password));
-  std::vector<bool> granted = co_await aio::gather(std::move(logins));
+    logins.push_back(aio::spawn(verify(users, name, password), "verify"));
+  std::vector<bool> granted;
+  for (auto &login : logins)
+    granted.push_back(co_await login);
   const auto end = clock_type::now();
   const int during = beats - beats_before;
   const auto gap = std::max(longest_gap, end - last_beat);

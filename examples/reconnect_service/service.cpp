@@ -73,8 +73,8 @@ aio::task<int> service(upstream &server, std::thread &metrics) {
     std::this_thread::sleep_for(10ms);
     flush_metrics(3);
   });
-  aio::join_handle<int> poller = aio::spawn(poll(server, 3));
-  aio::join_handle<void> beats = aio::spawn(heartbeat(4));
+  aio::join_handle<int> poller = aio::spawn(poll(server, 3), "poll");
+  aio::join_handle<void> beats = aio::spawn(heartbeat(4), "heartbeat");
   int attempts = co_await poller;
   co_await beats;
   co_await drain();

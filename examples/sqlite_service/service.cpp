@@ -76,18 +76,23 @@ aio::task<void> heartbeat() {
 }
 
 aio::task<int> service(std::string path) {
-  auto pulse = aio::spawn(heartbeat());
+  auto pulse = aio::spawn(heartbeat(), "heartbeat");
   co_await aio::sleep_for(30ms); // the heartbeat is up
   const int beats_before = beats;
   const auto start = clock_type::now();
   longest_gap = {};
   if (!co_await create_db(path))
     co_return 2;
-  auto [regions, top] = co_await aio::gather(
+  auto regions_task = aio::spawn(
       query(path, "SELECT region, count(*), sum(amount) FROM orders "
                   "GROUP BY region ORDER BY region"),
+      "query");
+  auto top_task = aio::spawn(
       query(path, "SELECT customer, sum(amount) AS total FROM orders "
-                  "GROUP BY customer ORDER BY total DESC, customer LIMIT 3"));
+                  "GROUP BY customer ORDER BY total DESC, customer LIMIT 3"),
+      "query");
+  std::string regions = co_await regions_task;
+  std::string top = co_await top_task;
   const auto end = clock_type::now();
   const auto gap = std::max(longest_gap, end - last_beat);
   pulse.cancel();
