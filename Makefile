@@ -12,7 +12,7 @@ BUILD_TYPE ?= Release
 LIT = $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
 LIT_ARGS ?= -sv
 
-.PHONY: all setup configure build test run clean bench-checks bench-runtime
+.PHONY: all setup configure build test run clean bench-checks bench-cli bench-runtime
 
 all: build
 
@@ -46,6 +46,12 @@ bench-checks: build
 bench-runtime: configure
 	@cmake --build $(BUILD) --target aio_bench
 	python3 runtime/bench/bench_runtime.py $(BUILD)/bin/aio_bench $(BENCH_RUNTIME_ARGS)
+
+# The CLI on a generated multi-TU project: against run-clang-tidy, -j
+# scaling, the cache, memory (bench/README.md);
+# e.g. make bench-cli BENCH_ARGS='--tus 60 --jobs 2'
+bench-cli: build
+	python3 bench/bench_cli.py --llvm $(LLVM) $(BENCH_ARGS)
 
 clean:
 	rm -rf build
