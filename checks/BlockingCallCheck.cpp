@@ -21,42 +21,33 @@ namespace corolint {
 
 namespace {
 
-constexpr llvm::StringLiteral BlockingAnnotation = "corolint::blocking";
-constexpr llvm::StringLiteral NonBlockingAnnotation = "corolint::nonblocking";
-
-bool hasAnnotation(const Decl *D, llvm::StringRef Value) {
-  if (!D)
-    return false;
-  for (const auto *A : D->specific_attrs<AnnotateAttr>())
-    if (A->getAnnotation() == Value)
-      return true;
-  return false;
-}
-
-bool hasEffect(const FunctionDecl &FD, FunctionEffect::Kind Kind) {
-  for (const FunctionEffect &Effect : FD.getFunctionEffects().effects())
-    if (Effect.kind() == Kind)
-      return true;
-  return false;
-}
-
-/// The annotated class of a member function, if any.
+/// The class of a member function, if any.
 const CXXRecordDecl *classOf(const FunctionDecl &FD) {
   if (const auto *MD = llvm::dyn_cast<CXXMethodDecl>(&FD))
     return MD->getParent();
   return nullptr;
 }
 
-bool isDeclaredNonBlocking(const FunctionDecl &FD) {
-  return hasAnnotation(&FD, NonBlockingAnnotation) ||
-         hasAnnotation(classOf(FD), NonBlockingAnnotation) ||
-         hasEffect(FD, FunctionEffect::Kind::NonBlocking);
+/// The function a call or a construction calls.
+const FunctionDecl *calleeOf(const Stmt &S) {
+  if (const auto *Call = llvm::dyn_cast<CallExpr>(&S))
+    return Call->getDirectCallee();
+  if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(&S))
+    return Construct->getConstructor();
+  return nullptr;
 }
 
-bool isDeclaredBlocking(const FunctionDecl &FD) {
-  return hasAnnotation(&FD, BlockingAnnotation) ||
-         hasAnnotation(classOf(FD), BlockingAnnotation) ||
-         hasEffect(FD, FunctionEffect::Kind::Blocking);
+/// How a call of a helper that reaches \p Final is fixed: offloaded,
+/// unless waiting on another thread is the wrong cure (a sync-wait, a lock,
+/// a condition variable), and on a note where errno is involved.
+FixKind chainFix(const analysis::Fact &Final) {
+  if (Final.Cat == Category::SyncWait || Final.Cat == Category::Lock)
+    return FixKind::None;
+  if (Final.Fix == FixKind::OffloadOnNote)
+    return FixKind::OffloadOnNote;
+  if (Final.Cat == Category::ThreadWait && Final.Fix == FixKind::None)
+    return FixKind::None;
+  return FixKind::Offload;
 }
 
 const ValueDecl *referencedDecl(const Expr *E) {
@@ -180,7 +171,9 @@ bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
 
 BlockingCallCheck::BlockingCallCheck(StringRef Name,
                                      tidy::ClangTidyContext *Context)
-    : CoroCheckBase(Name, Context) {
+    : CoroCheckBase(Name, Context),
+      MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
+      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)) {
   SleepForTemplate = readTemplate("SleepForTemplate", Profile.SleepFor);
   SleepUntilTemplate = readTemplate("SleepUntilTemplate", Profile.SleepUntil);
   OffloadTemplate = readTemplate("OffloadTemplate", Profile.Offload);
@@ -270,6 +263,8 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "EnabledCategories", EnabledCategoriesOption);
   Options.store(Opts, "BlockingFunctions", analysis::joinList(BlockingFunctions));
   Options.store(Opts, "AllowedFunctions", analysis::joinList(AllowedFunctions));
+  Options.store(Opts, "MaxCallDepth", MaxCallDepth);
+  Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
 }
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
@@ -279,7 +274,7 @@ void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
 bool BlockingCallCheck::mayBlock(const FunctionDecl &Callee) const {
   if (const auto *Ctor = llvm::dyn_cast<CXXConstructorDecl>(&Callee))
     return InterestingNames.contains(Ctor->getParent()->getName()) ||
-           hasAnnotation(Ctor->getParent(), BlockingAnnotation);
+           analysis::isDeclaredBlocking(*Ctor);
   DeclarationName Name = Callee.getDeclName();
   bool Interesting = Name.isIdentifier()
                          ? InterestingNames.contains(Name.getAsIdentifierInfo()->getName())
@@ -357,7 +352,7 @@ std::optional<BlockingCallCheck::Api>
 BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
                             const analysis::AsyncPlacement &Where,
                             ASTContext &Ctx) const {
-  if (isDeclaredNonBlocking(Callee))
+  if (analysis::isDeclaredNonBlocking(Callee))
     return std::nullopt;
   for (const std::string &Allowed : AllowedFunctions)
     if (analysis::nameMatches(Callee, Allowed))
@@ -425,7 +420,7 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
     return A;
   }
 
-  if (isDeclaredBlocking(Callee) &&
+  if (analysis::isDeclaredBlocking(Callee) &&
       EnabledCategories.contains(static_cast<unsigned>(Category::Annotated))) {
     Api A;
     A.Cat = Category::Annotated;
@@ -435,6 +430,12 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
     return A;
   }
   return std::nullopt;
+}
+
+std::string BlockingCallCheck::offloadAdvice() const {
+  if (!OffloadTemplate.empty())
+    return "offload it with '" + catalog::templateHint(OffloadTemplate) + "'";
+  return Profile.OffloadHint.str();
 }
 
 std::string BlockingCallCheck::hintFor(const Api &A) const {
@@ -448,11 +449,7 @@ std::string BlockingCallCheck::hintFor(const Api &A) const {
       return Use(SleepForTemplate);
     return Profile.SleepHint.str();
   };
-  auto OffloadAdvice = [&] {
-    if (!OffloadTemplate.empty())
-      return "offload it with '" + catalog::templateHint(OffloadTemplate) + "'";
-    return Profile.OffloadHint.str();
-  };
+  auto OffloadAdvice = [&] { return offloadAdvice(); };
   switch (A.Fix) {
   case FixKind::SleepFor:
   case FixKind::SleepSeconds:
@@ -484,27 +481,164 @@ std::string BlockingCallCheck::hintFor(const Api &A) const {
   }
 }
 
+std::optional<analysis::Fact>
+BlockingCallCheck::factOf(const Stmt &S, const analysis::AsyncPlacement &Where,
+                          ASTContext &Ctx) const {
+  if (Where.IsAwaitedOperand)
+    return std::nullopt;
+  const FunctionDecl *Callee = calleeOf(S);
+  if (!Callee || !mayBlock(*Callee))
+    return std::nullopt;
+  std::optional<Api> A = classify(llvm::cast<Expr>(S), *Callee, Where, Ctx);
+  if (!A)
+    return std::nullopt;
+  analysis::Fact F;
+  F.Kind = llvm::isa<CXXConstructExpr>(S) ? analysis::Fact::Construction
+                                          : analysis::Fact::Call;
+  F.Site = &S;
+  F.Api = A->DisplayName;
+  F.Cat = A->Cat;
+  F.Fix = A->Fix;
+  return F;
+}
+
+analysis::CallSummaries &BlockingCallCheck::summaries(ASTContext &Ctx) {
+  if (!Summaries || &Summaries->context() != &Ctx) {
+    analysis::CallSummaryOptions Opts;
+    Opts.MaxCallDepth = MaxCallDepth;
+    Opts.FollowVirtualCalls = FollowVirtualCalls;
+    Opts.StopFunctions = AllowedFunctions;
+    Summaries = std::make_unique<analysis::CallSummaries>(
+        Ctx, ContextOptions, std::move(Opts),
+        [this, &Ctx](const Stmt &S, const analysis::AsyncPlacement &Where,
+                     analysis::ParentChain) { return factOf(S, Where, Ctx); });
+  }
+  return *Summaries;
+}
+
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
+  llvm::SmallVector<analysis::CallEdge, 2> Edges;
   walkMatchedBody(
       Result,
       [&](const Stmt &S, const analysis::AsyncPlacement &Where,
           analysis::ParentChain Parents) {
         if (Where.IsAwaitedOperand)
           return;
-        const FunctionDecl *Callee = nullptr;
-        if (const auto *Call = llvm::dyn_cast<CallExpr>(&S))
-          Callee = Call->getDirectCallee();
-        else if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(&S))
-          Callee = Construct->getConstructor();
-        if (!Callee || !mayBlock(*Callee))
+        const FunctionDecl *Callee = calleeOf(S);
+        if (Callee && mayBlock(*Callee)) {
+          const auto &Call = llvm::cast<Expr>(S);
+          if (std::optional<Api> A = classify(Call, *Callee, Where, Ctx)) {
+            if (firstReportAt(Call.getBeginLoc()))
+              diagnose(Call, *A, Where, Parents, Result);
+            return;
+          }
+        }
+        if (MaxCallDepth == 0)
           return;
-        const auto &Call = llvm::cast<Expr>(S);
-        std::optional<Api> A = classify(Call, *Callee, Where, Ctx);
-        if (!A || !firstReportAt(Call.getBeginLoc()))
-          return;
-        diagnose(Call, *A, Where, Parents, Result);
+        // Blocking through the functions this statement calls.
+        analysis::CallSummaries &Calls = summaries(Ctx);
+        Edges.clear();
+        Calls.callsOf(S, Edges);
+        for (const analysis::CallEdge &Edge : Edges)
+          if (const analysis::CallChain *Chain = Calls.chainFrom(*Edge.Callee)) {
+            if (firstReportAt(Edge.Loc))
+              diagnoseChain(S, Edge, *Chain, Where, Parents, Result);
+            return;
+          }
       });
+}
+
+void BlockingCallCheck::diagnoseChain(const Stmt &S,
+                                      const analysis::CallEdge &Edge,
+                                      const analysis::CallChain &Chain,
+                                      const analysis::AsyncPlacement &Where,
+                                      analysis::ParentChain Parents,
+                                      const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const SourceManager &SM = *Result.SourceManager;
+  const LangOptions &LO = Ctx.getLangOpts();
+  const analysis::Fact &Final = *Chain.Final;
+  FixKind Fix = chainFix(Final);
+
+  // The call of the helper is what moves to another thread; the same rules
+  // as for a direct call decide whether it can.
+  const auto *AsCall = llvm::dyn_cast<CallExpr>(&S);
+  std::string Replacement;
+  CharSourceRange CallRange;
+  if (AsCall && (Fix == FixKind::Offload || Fix == FixKind::OffloadOnNote) &&
+      !OffloadTemplate.empty() && analysis::isCoroutine(*Where.Coroutine) &&
+      !Where.InHandler && !Where.InlineLambdaCall &&
+      AsCall->getBeginLoc().isFileID() && AsCall->getEndLoc().isFileID() &&
+      !analysis::containsSuspension(AsCall)) {
+    CallRange = Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(AsCall->getSourceRange()), SM, LO);
+    if (std::optional<std::string> Text =
+            analysis::sourceText(AsCall->getSourceRange(), SM, LO);
+        Text && CallRange.isValid()) {
+      Replacement = catalog::expandTemplate(
+          OffloadTemplate, analysis::offloadLambda(*AsCall, *Text));
+      if (analysis::needsParentheses(*AsCall, Parents))
+        Replacement = "(" + Replacement + ")";
+    }
+  }
+
+  std::string Helper = analysis::functionName(*Chain.Functions.front());
+  std::string Coroutine = analysis::coroutineName(Where);
+  StringRef Description = catalog::categoryDescription(Final.Cat);
+  std::string Hint;
+  if (Fix == FixKind::Offload || Fix == FixKind::OffloadOnNote)
+    Hint = offloadAdvice();
+  else if (Final.Cat == Category::SyncWait)
+    Hint = "make it a coroutine and co_await the work";
+  else
+    Hint = hintFor(Api{nullptr, Final.Cat, Fix, Final.Api});
+  {
+    auto Diag =
+        Final.Cat == Category::SyncWait
+            ? diag(Edge.Loc, "call to '%0' in %1 deadlocks the event loop: it "
+                             "calls '%2', which waits synchronously for "
+                             "asynchronous work; %3")
+        : Description.empty()
+            ? diag(Edge.Loc, "call to '%0' in %1 blocks the event loop: it "
+                             "calls '%2'; %3")
+            : diag(Edge.Loc, "call to '%0' in %1 blocks the event loop: it "
+                             "calls '%2' (%4); %3");
+    Diag << Helper << Coroutine << Final.Api << Hint;
+    if (!Description.empty() && Final.Cat != Category::SyncWait)
+      Diag << Description;
+    if (!Replacement.empty() && Fix == FixKind::Offload) {
+      Diag << FixItHint::CreateReplacement(CallRange, Replacement);
+      Diag << includeFor(CallRange.getBegin(), SM);
+    }
+  } // the warning is emitted here, before its notes
+
+  for (unsigned I = 0; I < Chain.Calls.size(); ++I)
+    diag(Chain.Calls[I].Loc, "'%0' calls '%1'", DiagnosticIDs::Note)
+        << analysis::functionName(*Chain.Functions[I])
+        << analysis::functionName(*Chain.Functions[I + 1]);
+  diag(Final.Site->getBeginLoc(),
+       Final.Kind == analysis::Fact::Construction
+           ? "'%0' constructs '%1', which blocks"
+           : "'%0' calls '%1', which blocks",
+       DiagnosticIDs::Note)
+      << analysis::functionName(*Chain.Functions.back()) << Final.Api;
+
+  if (!Replacement.empty() && Fix == FixKind::OffloadOnNote) {
+    auto Note = diag(Edge.Loc,
+                     "offload the call if nothing reads errno after it: "
+                     "errno is then set on the worker thread",
+                     DiagnosticIDs::Note);
+    Note << FixItHint::CreateReplacement(CallRange, Replacement);
+    Note << includeFor(CallRange.getBegin(), SM);
+  }
+  if (const Expr *Invocation = Where.InlineLambdaCall) {
+    SourceLocation At = Invocation->getBeginLoc();
+    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(Invocation))
+      At = Op->getRParenLoc();
+    diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
+         DiagnosticIDs::Note);
+  }
 }
 
 void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,

@@ -4,6 +4,7 @@
 #define COROLINT_CHECKS_BLOCKINGCALLCHECK_H
 
 #include "checks/CoroCheckBase.h"
+#include "checks/analysis/CallSummary.h"
 #include "checks/catalog/BlockingApis.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -11,6 +12,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <deque>
+#include <memory>
 
 namespace corolint {
 
@@ -25,6 +27,10 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void onStartOfTranslationUnit() override {
+    CoroCheckBase::onStartOfTranslationUnit();
+    Summaries.reset();
+  }
 
 private:
   /// A catalog entry, or one made from an option or an annotation, with the
@@ -49,6 +55,19 @@ private:
                 const analysis::AsyncPlacement &Where,
                 analysis::ParentChain Parents,
                 const clang::ast_matchers::MatchFinder::MatchResult &Result);
+  /// The blocking fact of a statement of a helper's body, if any.
+  std::optional<analysis::Fact> factOf(const clang::Stmt &S,
+                                       const analysis::AsyncPlacement &Where,
+                                       clang::ASTContext &Ctx) const;
+  /// The call summaries of this TU, created on first use.
+  analysis::CallSummaries &summaries(clang::ASTContext &Ctx);
+  /// Reports \p S, a call of a helper that blocks through \p Chain.
+  void diagnoseChain(const clang::Stmt &S, const analysis::CallEdge &Edge,
+                     const analysis::CallChain &Chain,
+                     const analysis::AsyncPlacement &Where,
+                     analysis::ParentChain Parents,
+                     const clang::ast_matchers::MatchFinder::MatchResult &Result);
+  std::string offloadAdvice() const;
   std::string SleepForTemplate;
   std::string SleepUntilTemplate;
   std::string OffloadTemplate;
@@ -56,6 +75,9 @@ private:
   std::vector<std::string> AllowedFunctions;
   std::string EnabledCategoriesOption;
   llvm::DenseSet<unsigned> EnabledCategories;
+  unsigned MaxCallDepth;
+  bool FollowVirtualCalls;
+  std::unique_ptr<analysis::CallSummaries> Summaries;
 
   /// Catalog lookups: free functions by qualified name, member functions by
   /// their name, constructors by class.
@@ -67,7 +89,6 @@ private:
   std::deque<std::string> UserNames;
   /// The unqualified names of everything above, to skip other calls fast.
   llvm::StringSet<> InterestingNames;
-
 };
 
 } // namespace corolint

@@ -260,7 +260,9 @@ CpuBoundLoopCheck::CpuBoundLoopCheck(StringRef Name,
       MinNestingDepth(Options.get<unsigned>("MinNestingDepth", 0)),
       RegexConstruction(Options.get("RegexConstruction", false)),
       CpuHeavyFunctions(
-          analysis::splitList(Options.get("CpuHeavyFunctions", ""))) {
+          analysis::splitList(Options.get("CpuHeavyFunctions", ""))),
+      MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
+      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)) {
   if (MinIterations == 0) {
     configurationDiag("option 'MinIterations' must be at least 1; using 100000");
     MinIterations = 100000;
@@ -279,6 +281,8 @@ void CpuBoundLoopCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "RegexConstruction", RegexConstruction);
   Options.store(Opts, "CpuHeavyFunctions", analysis::joinList(CpuHeavyFunctions));
   Options.store(Opts, "CpuOffloadTemplate", CpuOffloadTemplate);
+  Options.store(Opts, "MaxCallDepth", MaxCallDepth);
+  Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
 }
 
 void CpuBoundLoopCheck::registerMatchers(MatchFinder *Finder) {
@@ -320,9 +324,81 @@ std::string CpuBoundLoopCheck::advice() const {
   return Profile.CpuOffloadHint.str();
 }
 
+bool CpuBoundLoopCheck::isHeavy(const FunctionDecl &Callee,
+                                const SourceManager &SM) const {
+  if (!Callee.getDeclName().isIdentifier())
+    return false;
+  bool IsC = Callee.isExternC() || SM.isInSystemHeader(Callee.getLocation());
+  return (IsC && HeavyFunctions.contains(analysis::qualifiedName(Callee))) ||
+         llvm::any_of(CpuHeavyFunctions, [&](const std::string &N) {
+           return analysis::nameMatches(Callee, N);
+         });
+}
+
+namespace {
+
+bool isRegexConstruction(const CXXConstructExpr &Construct) {
+  return Construct.getNumArgs() > 0 &&
+         !llvm::isa<CXXDefaultArgExpr>(Construct.getArg(0)) &&
+         analysis::qualifiedName(*Construct.getConstructor()->getParent()) ==
+             "std::basic_regex";
+}
+
+} // namespace
+
+std::optional<analysis::Fact>
+CpuBoundLoopCheck::factOf(const Stmt &S, const analysis::AsyncPlacement &Where,
+                          const ASTContext &Ctx) const {
+  analysis::Fact F;
+  F.Site = &S;
+  F.Cat = catalog::Category::Cpu;
+  F.Fix = catalog::FixKind::OffloadCpu;
+  if (isLoop(&S)) {
+    // An infinite loop in a helper is the body of a thread more often than
+    // a stall: only loops that end count.
+    Verdict V = judge(S, Ctx);
+    if (V.K != Verdict::ConstantTrips && V.K != Verdict::DeepNesting)
+      return std::nullopt;
+    F.Kind = analysis::Fact::Loop;
+    F.Iterations = V.Iterations;
+    F.Depth = V.Depth;
+    return F;
+  }
+  if (Where.IsAwaitedOperand)
+    return std::nullopt;
+  if (const auto *Call = llvm::dyn_cast<CallExpr>(&S)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee || !isHeavy(*Callee, Ctx.getSourceManager()))
+      return std::nullopt;
+    F.Api = analysis::qualifiedName(*Callee);
+    return F;
+  }
+  if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(&S);
+      Construct && RegexConstruction && isRegexConstruction(*Construct)) {
+    F.Kind = analysis::Fact::Construction;
+    F.Api = "std::basic_regex";
+    return F;
+  }
+  return std::nullopt;
+}
+
+analysis::CallSummaries &CpuBoundLoopCheck::summaries(ASTContext &Ctx) {
+  if (!Summaries || &Summaries->context() != &Ctx) {
+    analysis::CallSummaryOptions Opts;
+    Opts.MaxCallDepth = MaxCallDepth;
+    Opts.FollowVirtualCalls = FollowVirtualCalls;
+    Summaries = std::make_unique<analysis::CallSummaries>(
+        Ctx, ContextOptions, std::move(Opts),
+        [this, &Ctx](const Stmt &S, const analysis::AsyncPlacement &Where,
+                     analysis::ParentChain) { return factOf(S, Where, Ctx); });
+  }
+  return *Summaries;
+}
+
 void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
+  llvm::SmallVector<analysis::CallEdge, 2> Edges;
   walkMatchedBody(
       Result,
       [&](const Stmt &S, const analysis::AsyncPlacement &Where,
@@ -341,29 +417,35 @@ void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
           return;
         if (const auto *Call = llvm::dyn_cast<CallExpr>(&S)) {
           const FunctionDecl *Callee = Call->getDirectCallee();
-          if (!Callee || !Callee->getDeclName().isIdentifier())
+          if (Callee && isHeavy(*Callee, SM)) {
+            if (firstReportAt(Call->getBeginLoc()))
+              reportCall(*Call, analysis::qualifiedName(*Callee), Where,
+                         Parents, Result);
             return;
-          std::string Qualified = analysis::qualifiedName(*Callee);
-          bool IsC = Callee->isExternC() || SM.isInSystemHeader(Callee->getLocation());
-          bool Heavy = (IsC && HeavyFunctions.contains(Qualified)) ||
-                       llvm::any_of(CpuHeavyFunctions, [&](const std::string &N) {
-                         return analysis::nameMatches(*Callee, N);
-                       });
-          if (Heavy && firstReportAt(Call->getBeginLoc()))
-            reportCall(*Call, Qualified, Where, Parents, Result);
-          return;
+          }
         }
         if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(&S);
-            Construct && RegexConstruction && Construct->getNumArgs() > 0 &&
-            !llvm::isa<CXXDefaultArgExpr>(Construct->getArg(0)) &&
-            analysis::qualifiedName(*Construct->getConstructor()->getParent()) ==
-                "std::basic_regex" &&
-            firstReportAt(Construct->getBeginLoc()))
-          diag(Construct->getBeginLoc(),
-               "CPU-heavy construction of 'std::basic_regex' in %0 compiles "
-               "the pattern on the event loop; build it once outside the "
-               "coroutine or %1")
-              << analysis::coroutineName(Where) << advice();
+            Construct && RegexConstruction && isRegexConstruction(*Construct)) {
+          if (firstReportAt(Construct->getBeginLoc()))
+            diag(Construct->getBeginLoc(),
+                 "CPU-heavy construction of 'std::basic_regex' in %0 compiles "
+                 "the pattern on the event loop; build it once outside the "
+                 "coroutine or %1")
+                << analysis::coroutineName(Where) << advice();
+          return;
+        }
+        if (MaxCallDepth == 0)
+          return;
+        // CPU-heavy work in the functions this statement calls.
+        analysis::CallSummaries &Calls = summaries(Ctx);
+        Edges.clear();
+        Calls.callsOf(S, Edges);
+        for (const analysis::CallEdge &Edge : Edges)
+          if (const analysis::CallChain *Chain = Calls.chainFrom(*Edge.Callee)) {
+            if (firstReportAt(Edge.Loc))
+              reportChain(S, Edge, *Chain, Where, Parents, Result);
+            return;
+          }
       });
 }
 
@@ -490,6 +572,90 @@ void CpuBoundLoopCheck::reportCall(const Expr &Call, StringRef Name,
   if (!Replacement.empty()) {
     Diag << FixItHint::CreateReplacement(Range, Replacement);
     Diag << includeFor(Range.getBegin(), SM);
+  }
+}
+
+void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edge,
+                                    const analysis::CallChain &Chain,
+                                    const analysis::AsyncPlacement &Where,
+                                    analysis::ParentChain Parents,
+                                    const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const SourceManager &SM = *Result.SourceManager;
+  const LangOptions &LO = Ctx.getLangOpts();
+  const analysis::Fact &Final = *Chain.Final;
+
+  // The call of the helper moves to the CPU executor, as a heavy call does.
+  const auto *AsCall = llvm::dyn_cast<CallExpr>(&S);
+  std::string Replacement;
+  CharSourceRange Range;
+  if (AsCall && !CpuOffloadTemplate.empty() &&
+      analysis::isCoroutine(*Where.Coroutine) && !Where.InHandler &&
+      !Where.InlineLambdaCall && AsCall->getBeginLoc().isFileID() &&
+      AsCall->getEndLoc().isFileID() && !analysis::containsSuspension(AsCall)) {
+    Range = Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(AsCall->getSourceRange()), SM, LO);
+    if (std::optional<std::string> Text =
+            analysis::sourceText(AsCall->getSourceRange(), SM, LO);
+        Text && Range.isValid()) {
+      Replacement = catalog::expandTemplate(CpuOffloadTemplate,
+                                            analysis::offloadLambda(*AsCall, *Text));
+      if (analysis::needsParentheses(*AsCall, Parents))
+        Replacement = "(" + Replacement + ")";
+    }
+  }
+
+  std::string Helper = analysis::functionName(*Chain.Functions.front());
+  std::string Last = analysis::functionName(*Chain.Functions.back());
+  {
+    auto Diag = [&] {
+      if (Final.Kind != analysis::Fact::Loop)
+        return diag(Edge.Loc, "CPU-heavy call to '%0' in %1 stalls the event "
+                              "loop: it calls '%3'; %2")
+               << Helper << analysis::coroutineName(Where) << advice()
+               << Final.Api;
+      if (Final.Iterations > 0)
+        return diag(Edge.Loc, "CPU-heavy call to '%0' in %1 stalls the event "
+                              "loop: it runs a loop of %3 iterations; %2")
+               << Helper << analysis::coroutineName(Where) << advice()
+               << std::to_string(Final.Iterations);
+      return diag(Edge.Loc, "CPU-heavy call to '%0' in %1 can stall the event "
+                            "loop: it runs a loop nest of depth %3; %2")
+             << Helper << analysis::coroutineName(Where) << advice()
+             << Final.Depth;
+    }();
+    if (!Replacement.empty()) {
+      Diag << FixItHint::CreateReplacement(Range, Replacement);
+      Diag << includeFor(Range.getBegin(), SM);
+    }
+  } // the warning is emitted here, before its notes
+
+  for (unsigned I = 0; I < Chain.Calls.size(); ++I)
+    diag(Chain.Calls[I].Loc, "'%0' calls '%1'", DiagnosticIDs::Note)
+        << analysis::functionName(*Chain.Functions[I])
+        << analysis::functionName(*Chain.Functions[I + 1]);
+  if (Final.Kind != analysis::Fact::Loop)
+    diag(Final.Site->getBeginLoc(),
+         Final.Kind == analysis::Fact::Construction
+             ? "'%0' constructs '%1', which is CPU-heavy"
+             : "'%0' calls '%1', which is CPU-heavy",
+         DiagnosticIDs::Note)
+        << Last << Final.Api;
+  else if (Final.Iterations > 0)
+    diag(Final.Site->getBeginLoc(),
+         "'%0' runs %1 iterations without a suspension point",
+         DiagnosticIDs::Note)
+        << Last << std::to_string(Final.Iterations);
+  else
+    diag(Final.Site->getBeginLoc(), "'%0' runs a loop nest of depth %1",
+         DiagnosticIDs::Note)
+        << Last << Final.Depth;
+  if (const Expr *Invocation = Where.InlineLambdaCall) {
+    SourceLocation At = Invocation->getBeginLoc();
+    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(Invocation))
+      At = Op->getRParenLoc();
+    diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
+         DiagnosticIDs::Note);
   }
 }
 

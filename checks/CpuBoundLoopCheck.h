@@ -4,10 +4,12 @@
 #define COROLINT_CHECKS_CPUBOUNDLOOPCHECK_H
 
 #include "checks/CoroCheckBase.h"
+#include "checks/analysis/CallSummary.h"
 
 #include "llvm/ADT/StringSet.h"
 
 #include <cstdint>
+#include <memory>
 
 namespace corolint {
 
@@ -23,6 +25,10 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void onStartOfTranslationUnit() override {
+    CoroCheckBase::onStartOfTranslationUnit();
+    Summaries.reset();
+  }
 
   /// Why a loop is CPU-heavy.
   struct Verdict {
@@ -45,12 +51,28 @@ private:
                   analysis::ParentChain Parents,
                   const clang::ast_matchers::MatchFinder::MatchResult &Result);
   std::string advice() const;
+  /// True if \p Callee is a known CPU-heavy function.
+  bool isHeavy(const clang::FunctionDecl &Callee,
+               const clang::SourceManager &SM) const;
+  /// The CPU-heavy fact of a statement of a helper's body, if any.
+  std::optional<analysis::Fact> factOf(const clang::Stmt &S,
+                                       const analysis::AsyncPlacement &Where,
+                                       const clang::ASTContext &Ctx) const;
+  analysis::CallSummaries &summaries(clang::ASTContext &Ctx);
+  void reportChain(const clang::Stmt &S, const analysis::CallEdge &Edge,
+                   const analysis::CallChain &Chain,
+                   const analysis::AsyncPlacement &Where,
+                   analysis::ParentChain Parents,
+                   const clang::ast_matchers::MatchFinder::MatchResult &Result);
 
   std::uint64_t MinIterations;
   unsigned MinNestingDepth;
   bool RegexConstruction;
   std::vector<std::string> CpuHeavyFunctions;
   std::string CpuOffloadTemplate;
+  unsigned MaxCallDepth;
+  bool FollowVirtualCalls;
+  std::unique_ptr<analysis::CallSummaries> Summaries;
   /// Catalog and user entries of CPU-heavy functions, by qualified name.
   llvm::StringSet<> HeavyFunctions;
 };

@@ -318,7 +318,16 @@ void walkAsyncBody(const FunctionDecl &FD, const LambdaExpr *Lambda,
   const Stmt *Body = FD.getBody();
   if (const auto *Coro = llvm::dyn_cast_or_null<CoroutineBodyStmt>(Body))
     Body = Coro->getBody(); // the user's statements, not the promise's
-  Walker(Opts, Visit).walk(Body, Where);
+  Walker W(Opts, Visit);
+  // A constructor runs its base and member initializers before its body.
+  if (const auto *Ctor = llvm::dyn_cast<CXXConstructorDecl>(&FD))
+    for (const CXXCtorInitializer *Init : Ctor->inits()) {
+      const Expr *E = Init->getInit();
+      if (const auto *Default = llvm::dyn_cast_or_null<CXXDefaultInitExpr>(E))
+        E = Default->getExpr();
+      W.walk(E, Where);
+    }
+  W.walk(Body, Where);
 }
 
 std::string coroutineName(const AsyncPlacement &P) {

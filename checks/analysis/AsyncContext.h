@@ -104,7 +104,8 @@ using AsyncVisitor = llvm::function_ref<void(
 /// visited; unevaluated operands, nested coroutine lambdas (their own
 /// contexts) and lambdas that are stored or handed to other functions (they
 /// run elsewhere or later) are not. Lambdas invoked on the spot or by an
-/// InlineFunctions entry are walked as part of the body. The walk needs no
+/// InlineFunctions entry are walked as part of the body; a constructor's
+/// initializers are walked before its body. The walk needs no
 /// parent map, so its cost is that of the body alone.
 void walkAsyncBody(const clang::FunctionDecl &FD, const clang::LambdaExpr *Lambda,
                    const AsyncContextOptions &Opts, AsyncVisitor Visit);
