@@ -150,9 +150,9 @@ def run(cmd, env=None, timeout=RUN_TIMEOUT):
     return proc.returncode, proc.stdout, time.perf_counter() - start
 
 
-def corolint_findings(args, source, config):
+def corolint_findings(args, source, config, cxxflags):
     cmd = [args.corolint, "--quiet", "--format=json"] + config + [
-        source, "--", "-std=c++20", "-I", args.aio_include]
+        source, "--", "-std=c++20", "-I", args.aio_include] + cxxflags
     rc, out, _ = run(cmd)
     if rc not in (0, 1):
         raise Failure("corolint failed on %s (exit %d):\n%s" % (source, rc, out))
@@ -216,7 +216,7 @@ def check_example(name, args, work):
     problems = []
 
     # 1. The static oracle: exactly the expected findings.
-    found = corolint_findings(args, source, config)
+    found = corolint_findings(args, source, config, spec["cxxflags"])
     expected = {(f["line"], f["check"]) for f in spec["findings"]}
     got = {}
     for f in found:
@@ -250,8 +250,8 @@ def check_example(name, args, work):
     fixed = os.path.join(fixed_dir, os.path.basename(source))
     shutil.copyfile(source, fixed)
     run([args.corolint, "--quiet", "--fix"] + config + [
-        fixed, "--", "-std=c++20", "-I", args.aio_include])
-    left = corolint_findings(args, fixed, config)
+        fixed, "--", "-std=c++20", "-I", args.aio_include] + spec["cxxflags"])
+    left = corolint_findings(args, fixed, config, spec["cxxflags"])
     for f in left:
         problems.append("after the fix: %d:%d [%s] %s" % (
             f["location"]["line"], f["location"]["column"], f["check"], f["message"]))
