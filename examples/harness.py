@@ -210,6 +210,8 @@ def check_example(name, args, work):
     directory = os.path.join(HERE, name)
     spec = parse_oracle(os.path.join(directory, "ORACLE"))
     source = os.path.join(directory, spec["source"])
+    if not os.path.relpath(source).startswith(".."):
+        source = os.path.relpath(source)  # reports name it as the user does
     config = []
     if os.path.exists(os.path.join(directory, ".clang-tidy")):
         config = ["--config-file=" + os.path.join(directory, ".clang-tidy")]
