@@ -83,6 +83,18 @@ const FunctionDecl *dispatch(const CXXMethodDecl *MD, const Expr *Object,
   return FollowVirtual ? MD : nullptr;
 }
 
+/// True if the statement under \p Parents initializes a static local: that
+/// runs once, on the first call, not on every call.
+bool inStaticInitializer(ParentChain Parents) {
+  for (const Stmt *P : Parents)
+    if (const auto *Decls = llvm::dyn_cast<DeclStmt>(P))
+      for (const Decl *D : Decls->decls())
+        if (const auto *Var = llvm::dyn_cast<VarDecl>(D);
+            Var && Var->isStaticLocal())
+          return true;
+  return false;
+}
+
 } // namespace
 
 bool isDeclaredNonBlocking(const FunctionDecl &FD) {
@@ -243,7 +255,8 @@ CallSummaries::summarize(const FunctionDecl &Def) {
   walkAsyncBody(Def, nullptr, Context,
                 [&](const Stmt &S, const AsyncPlacement &Where,
                     ParentChain Parents) {
-                  if (SM.isInSystemHeader(S.getBeginLoc()))
+                  if (SM.isInSystemHeader(S.getBeginLoc()) ||
+                      inStaticInitializer(Parents))
                     return;
                   if (std::optional<Fact> F = Classify(S, Where, Parents)) {
                     Summary->Facts.push_back(std::move(*F));

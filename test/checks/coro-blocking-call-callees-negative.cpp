@@ -60,6 +60,19 @@ void make_task() {
   (void)t;
 }
 
+// A static local is initialized once, on the first call, not on each.
+struct Pool {
+  Pool() { std::this_thread::sleep_for(1ms); }
+};
+Pool &shared_pool() {
+  static Pool pool;
+  return pool;
+}
+int &counter() {
+  static int value = (write_log("init"), 0);
+  return value;
+}
+
 // Unevaluated operands.
 std::size_t log_size() { return sizeof(write_log("x"), 0); }
 bool log_noexcept() { return noexcept(write_log("x")); }
@@ -91,6 +104,9 @@ aio::task<int> handler(Sink &sink, LogFn fn, Cache &cache) {
   make_task();
   std::size_t n = log_size() + log_noexcept();
   int parity = odd(7);
+  Pool &pool = shared_pool();
+  (void)pool;
+  ++counter();
   sink.put("virtual");
   fn("pointer");
   // Called inside an offloaded lambda.

@@ -143,13 +143,15 @@ TEST_F(CallSummaryTest, StopsAtCoroutinesOffloadsAndAnnotations) {
         "void calls_quiet() { quiet(); }"
         "void stores() { auto l = [] { a(); }; (void)l; }"
         "void calls_lambda() { auto l = [] { a(); }; l(); }"
-        "void unevaluated() { (void)sizeof((a(), 0)); }");
+        "void unevaluated() { (void)sizeof((a(), 0)); }"
+        "int once() { static int v = (a(), 1); return v; }");
   EXPECT_EQ(chainFrom("calls_coro"), "");
   EXPECT_EQ(chainFrom("offloads"), "");
   EXPECT_EQ(chainFrom("calls_quiet"), "");
   EXPECT_EQ(chainFrom("stores"), "");
   EXPECT_EQ(chainFrom("calls_lambda"), "calls_lambda-lambda-a");
   EXPECT_EQ(chainFrom("unevaluated"), "");
+  EXPECT_EQ(chainFrom("once"), "");
   EXPECT_FALSE(Summaries->isFollowed(function("coro")));
   EXPECT_FALSE(Summaries->isFollowed(function("quiet")));
   const auto *S = Summaries->summaryOf(function("offloads"));
