@@ -167,6 +167,28 @@ bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
   return false;
 }
 
+/// True if \p Final is an I/O call that blocks only on a descriptor that is
+/// not ready, and the coroutine hands the helper (\p S calls it) a
+/// descriptor it awaited for readiness: a non-blocking descriptor, as for a
+/// direct call.
+bool passesAwaitedFd(const Stmt &S, const analysis::Fact &Final,
+                     const analysis::AsyncPlacement &Where) {
+  const auto *Call = llvm::dyn_cast<CallExpr>(&S);
+  if (Final.Cond != Condition::FdNotAwaited || !Call || !Where.Coroutine)
+    return false;
+  const auto *Coro =
+      llvm::dyn_cast_or_null<CoroutineBodyStmt>(Where.Coroutine->getBody());
+  if (!Coro)
+    return false;
+  llvm::SmallVector<const Expr *, 4> Inputs(Call->arguments());
+  if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(Call))
+    Inputs.push_back(Member->getImplicitObjectArgument());
+  return llvm::any_of(Inputs, [&](const Expr *E) {
+    const ValueDecl *D = rootDecl(E);
+    return D && isAwaitedIn(Coro->getBody(), D);
+  });
+}
+
 } // namespace
 
 BlockingCallCheck::BlockingCallCheck(StringRef Name,
@@ -499,6 +521,8 @@ BlockingCallCheck::factOf(const Stmt &S, const analysis::AsyncPlacement &Where,
   F.Api = A->DisplayName;
   F.Cat = A->Cat;
   F.Fix = A->Fix;
+  if (A->Entry)
+    F.Cond = A->Entry->Cond;
   return F;
 }
 
@@ -542,7 +566,8 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
         Calls.callsOf(S, Edges);
         for (const analysis::CallEdge &Edge : Edges)
           if (const analysis::CallChain *Chain = Calls.chainFrom(*Edge.Callee)) {
-            if (firstReportAt(Edge.Loc))
+            if (!passesAwaitedFd(S, *Chain->Final, Where) &&
+                firstReportAt(Edge.Loc))
               diagnoseChain(S, Edge, *Chain, Where, Parents, Result);
             return;
           }

@@ -69,6 +69,8 @@ struct Fact {
   std::string Api;
   catalog::Category Cat = catalog::Category::User;
   catalog::FixKind Fix = catalog::FixKind::None;
+  /// The catalog condition under which the call blocks.
+  catalog::Condition Cond = catalog::Condition::None;
   /// A loop: its constant trip count, or 0 for a deep nest.
   std::uint64_t Iterations = 0;
   /// A loop nest: its depth.

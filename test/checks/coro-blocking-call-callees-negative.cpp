@@ -73,6 +73,22 @@ int &counter() {
   return value;
 }
 
+// A descriptor the coroutine awaited for readiness is non-blocking: the
+// helper's read does not stall, as a direct read would not.
+struct readiness {
+  bool await_ready() const noexcept { return true; }
+  void await_suspend(std::coroutine_handle<>) const noexcept {}
+  void await_resume() const noexcept {}
+};
+readiness readable(int fd);
+long read_some(int fd, char *buf, std::size_t size) { return ::read(fd, buf, size); }
+
+aio::task<long> read_when_ready(int fd) {
+  char buf[64];
+  co_await readable(fd);
+  co_return read_some(fd, buf, sizeof buf);
+}
+
 // Unevaluated operands.
 std::size_t log_size() { return sizeof(write_log("x"), 0); }
 bool log_noexcept() { return noexcept(write_log("x")); }
