@@ -2,6 +2,7 @@
 
 #include "checks/BlockingCallCheck.h"
 #include "checks/analysis/Rewrite.h"
+#include "checks/analysis/SummarySink.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -291,6 +292,9 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
   registerAsyncBodyMatchers(Finder);
+  // The corolint command links the summaries of every unit.
+  if (analysis::threadSummarySink())
+    Finder->addMatcher(translationUnitDecl().bind("export-summaries"), this);
 }
 
 bool BlockingCallCheck::mayBlock(const FunctionDecl &Callee) const {
@@ -541,6 +545,11 @@ analysis::CallSummaries &BlockingCallCheck::summaries(ASTContext &Ctx) {
 }
 
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
+  if (Result.Nodes.getNodeAs<TranslationUnitDecl>("export-summaries")) {
+    if (MaxCallDepth > 0)
+      analysis::exportToSink("coro-blocking-call", &summaries(*Result.Context));
+    return;
+  }
   ASTContext &Ctx = *Result.Context;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
   walkMatchedBody(
@@ -594,12 +603,12 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
   if (AsCall && (Fix == FixKind::Offload || Fix == FixKind::OffloadOnNote) &&
       !OffloadTemplate.empty() && analysis::isCoroutine(*Where.Coroutine) &&
       !Where.InHandler && !Where.InlineLambdaCall &&
-      AsCall->getBeginLoc().isFileID() && AsCall->getEndLoc().isFileID() &&
+      S.getBeginLoc().isFileID() && S.getEndLoc().isFileID() &&
       !analysis::containsSuspension(AsCall)) {
     CallRange = Lexer::makeFileCharRange(
-        CharSourceRange::getTokenRange(AsCall->getSourceRange()), SM, LO);
+        CharSourceRange::getTokenRange(S.getSourceRange()), SM, LO);
     if (std::optional<std::string> Text =
-            analysis::sourceText(AsCall->getSourceRange(), SM, LO);
+            analysis::sourceText(S.getSourceRange(), SM, LO);
         Text && CallRange.isValid()) {
       Replacement = catalog::expandTemplate(
           OffloadTemplate, analysis::offloadLambda(*AsCall, *Text));

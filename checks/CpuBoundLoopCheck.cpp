@@ -2,6 +2,7 @@
 
 #include "checks/CpuBoundLoopCheck.h"
 #include "checks/analysis/Rewrite.h"
+#include "checks/analysis/SummarySink.h"
 #include "checks/catalog/BlockingApis.h"
 
 #include "clang/AST/ASTContext.h"
@@ -287,6 +288,9 @@ void CpuBoundLoopCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 
 void CpuBoundLoopCheck::registerMatchers(MatchFinder *Finder) {
   registerAsyncBodyMatchers(Finder);
+  // The corolint command links the summaries of every unit.
+  if (analysis::threadSummarySink())
+    Finder->addMatcher(translationUnitDecl().bind("export-summaries"), this);
 }
 
 CpuBoundLoopCheck::Verdict
@@ -396,6 +400,11 @@ analysis::CallSummaries &CpuBoundLoopCheck::summaries(ASTContext &Ctx) {
 }
 
 void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
+  if (Result.Nodes.getNodeAs<TranslationUnitDecl>("export-summaries")) {
+    if (MaxCallDepth > 0)
+      analysis::exportToSink("coro-cpu-bound-loop", &summaries(*Result.Context));
+    return;
+  }
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
@@ -591,12 +600,12 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
   CharSourceRange Range;
   if (AsCall && !CpuOffloadTemplate.empty() &&
       analysis::isCoroutine(*Where.Coroutine) && !Where.InHandler &&
-      !Where.InlineLambdaCall && AsCall->getBeginLoc().isFileID() &&
-      AsCall->getEndLoc().isFileID() && !analysis::containsSuspension(AsCall)) {
+      !Where.InlineLambdaCall && S.getBeginLoc().isFileID() &&
+      S.getEndLoc().isFileID() && !analysis::containsSuspension(AsCall)) {
     Range = Lexer::makeFileCharRange(
-        CharSourceRange::getTokenRange(AsCall->getSourceRange()), SM, LO);
+        CharSourceRange::getTokenRange(S.getSourceRange()), SM, LO);
     if (std::optional<std::string> Text =
-            analysis::sourceText(AsCall->getSourceRange(), SM, LO);
+            analysis::sourceText(S.getSourceRange(), SM, LO);
         Text && Range.isValid()) {
       Replacement = catalog::expandTemplate(CpuOffloadTemplate,
                                             analysis::offloadLambda(*AsCall, *Text));

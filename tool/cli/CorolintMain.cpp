@@ -16,12 +16,14 @@
 #include "tool/cli/ChangedLines.h"
 #include "tool/cli/Report.h"
 #include "tool/cli/ResultCache.h"
+#include "tool/cli/SummaryLink.h"
 #include "tool/cli/TidyCompat.h"
 #include "tool/cli/TuRunner.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
+#include "checks/catalog/RuntimeProfiles.h"
 #include "clang-tidy/GlobList.h"
 #include "clang/Basic/Version.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
@@ -229,6 +231,17 @@ cl::opt<std::string> Root(
     cl::desc("Directory that report paths, baselines and --include are "
              "relative to (default: the current directory)"),
     cl::value_desc("dir"), cl::cat(Category));
+cl::opt<bool> CrossTu(
+    "cross-tu",
+    cl::desc("Link the call summaries of all translation units and report "
+             "coroutines that block through functions in other files "
+             "(default: on; --cross-tu=false to turn off)"),
+    cl::init(true), cl::cat(Category));
+cl::opt<std::string> ExportSummaries(
+    "export-summaries",
+    cl::desc("Write the linked call summaries as JSON, for the checks' "
+             "SummaryFile option (editor and plugin)"),
+    cl::value_desc("file"), cl::cat(Category));
 enum class ProgressPolicy { Auto, Always, Never };
 cl::opt<ProgressPolicy> ProgressMode(
     "progress", cl::desc("Progress line on standard error:"),
@@ -465,7 +478,8 @@ std::string compileCommandText(const tooling::CompilationDatabase &DB,
 std::vector<corolint::cli::TuResult>
 analyse(const std::vector<std::string> &Files,
         const tooling::CompilationDatabase &Compilations, unsigned Jobs,
-        bool ApplyAnyFix, corolint::cli::ResultCache *Cache, Progress &Bar) {
+        bool ApplyAnyFix, bool CollectSummaries,
+        corolint::cli::ResultCache *Cache, Progress &Bar) {
   std::vector<corolint::cli::TuResult> Results(Files.size());
   std::atomic<size_t> Next{0};
   std::mutex Mutex;
@@ -490,12 +504,14 @@ analyse(const std::vector<std::string> &Files,
         Context->setCurrentFile(File);
         Key = corolint::cli::ResultCache::key(
             File, compileCommandText(Compilations, File),
-            configurationAsText(Context->getOptionsForFile(File)), FixNotes);
+            configurationAsText(Context->getOptionsForFile(File)),
+            std::string(FixNotes ? "fix-notes;" : "") +
+                (CollectSummaries ? "summaries;" : ""));
         Result = Cache->lookup(Key);
       }
       if (!Result) {
-        Result = corolint::cli::runTranslationUnit(*Context, Compilations, File,
-                                                   FS, ApplyAnyFix);
+        Result = corolint::cli::runTranslationUnit(
+            *Context, Compilations, File, FS, ApplyAnyFix, CollectSummaries);
         if (Cache)
           Cache->store(Key, *Result);
       }
@@ -581,7 +597,10 @@ void printSummary(const corolint::cli::Report &R, double Seconds) {
     OS << "; " << R.Baselined << " known from the baseline";
   if (R.OutsideDiff)
     OS << "; " << R.OutsideDiff << " outside the changed lines";
-  OS << llvm::format("; %.1f s\n", Seconds);
+  OS << llvm::format("; %.1f s", Seconds);
+  if (R.LinkSeconds > 0)
+    OS << llvm::format(" (cross-file link %.3f s)", R.LinkSeconds);
+  OS << "\n";
 }
 
 int exitCodeFor(const corolint::cli::Report &R) {
@@ -627,6 +646,85 @@ int runMerge() {
     return ExitToolError;
   printSummary(Merged, 0);
   return exitCodeFor(Merged);
+}
+
+/// The value of a check option for the run, or \p Default.
+std::string checkOption(const ClangTidyOptions &Options, llvm::StringRef Name,
+                        llvm::StringRef Default) {
+  auto It = Options.CheckOptions.find(Name);
+  return It == Options.CheckOptions.end() ? Default.str() : It->second.Value;
+}
+
+/// Links the units' call summaries, adds the cross-file findings to the
+/// unit of each coroutine, and writes --export-summaries.
+std::optional<std::string>
+linkAcrossUnits(std::vector<corolint::cli::TuResult> &Results,
+                const ClangTidyOptions &Options,
+                corolint::cli::SourceCache &Sources) {
+  std::vector<corolint::cli::UnitSummaries> Units;
+  for (const corolint::cli::TuResult &TU : Results)
+    Units.push_back(TU.Summaries);
+  std::string Runtime = checkOption(Options, "coro-blocking-call.Runtime", "aio");
+  const corolint::catalog::RuntimeProfile *Profile =
+      corolint::catalog::findRuntimeProfile(Runtime);
+  if (!Profile)
+    Profile = corolint::catalog::findRuntimeProfile("none");
+  GlobList AsErrors(Options.WarningsAsErrors.value_or(""));
+
+  std::vector<std::unique_ptr<corolint::cli::SummaryLink>> Links;
+  for (llvm::StringRef Check : {"coro-blocking-call", "coro-cpu-bound-loop"}) {
+    unsigned Depth = 8;
+    llvm::StringRef(checkOption(Options, (Check + ".MaxCallDepth").str(), "8"))
+        .getAsInteger(10, Depth);
+    Links.push_back(
+        std::make_unique<corolint::cli::SummaryLink>(Units, Check.str(), Depth));
+    if (!CrossTu)
+      continue;
+    std::string Advice;
+    if (Check == "coro-blocking-call")
+      Advice = !Profile->Offload.empty()
+                   ? "offload it with '" +
+                         corolint::catalog::templateHint(Profile->Offload) + "'"
+                   : Profile->OffloadHint.str();
+    else
+      Advice = !Profile->CpuOffload.empty()
+                   ? "run it with '" +
+                         corolint::catalog::templateHint(Profile->CpuOffload) + "'"
+                   : Profile->CpuOffloadHint.str();
+    for (const corolint::cli::LinkedFinding &F : Links.back()->findings(Advice)) {
+      // The finding belongs to the unit that defines the coroutine.
+      auto Unit = llvm::find_if(Results, [&](const corolint::cli::TuResult &R) {
+        return R.File == F.At.File;
+      });
+      if (Unit == Results.end())
+        Unit = Results.begin();
+      ClangTidyError Error(F.Check, ClangTidyError::Warning, "",
+                           AsErrors.contains(F.Check));
+      Error.Message.Message = F.Message;
+      Error.Message.FilePath = F.At.File;
+      Error.Message.FileOffset = Sources.offsetOf(F.At.File, F.At.Line, F.At.Column);
+      for (const auto &[Text, At] : F.Notes) {
+        tooling::DiagnosticMessage Note(Text);
+        Note.FilePath = At.File;
+        Note.FileOffset = Sources.offsetOf(At.File, At.Line, At.Column);
+        Error.Notes.push_back(std::move(Note));
+      }
+      Unit->Diagnostics.push_back({std::move(Error), ""});
+    }
+  }
+
+  if (!ExportSummaries.empty()) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(ExportSummaries, EC, llvm::sys::fs::OF_Text);
+    if (EC)
+      return "cannot write --export-summaries '" + ExportSummaries +
+             "': " + EC.message();
+    std::vector<const corolint::cli::SummaryLink *> Written;
+    for (const auto &Link : Links)
+      Written.push_back(Link.get());
+    corolint::cli::writeSummaries(Written, OS);
+  }
+  return std::nullopt;
 }
 
 } // namespace
@@ -883,15 +981,29 @@ int main(int argc, const char **argv) {
   std::vector<corolint::cli::TuResult> Results =
       Files.empty() ? std::vector<corolint::cli::TuResult>()
                     : analyse(Files, *Compilations, Jobs, ApplyAnyFix,
+                              CrossTu || !ExportSummaries.empty(),
                               Cache ? &*Cache : nullptr, Bar);
   double Seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - Start)
                        .count();
 
   corolint::cli::SourceCache SourceText;
+  double LinkSeconds = 0;
+  if (CrossTu || !ExportSummaries.empty()) {
+    auto LinkStart = std::chrono::steady_clock::now();
+    ClangTidyOptions Options = Provider->getOptions(
+        Files.empty() ? FileForOptions : Files.front());
+    if (std::optional<std::string> Error =
+            linkAcrossUnits(Results, Options, SourceText))
+      return toolError(*Error);
+    LinkSeconds = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - LinkStart)
+                      .count();
+  }
   corolint::cli::Report Report =
       corolint::cli::buildReport(Results, RootDir, SourceText);
   Report.Seconds = Seconds;
+  Report.LinkSeconds = LinkSeconds;
 
   if (!WriteBaseline.empty()) {
     std::error_code EC;

@@ -63,6 +63,14 @@ std::pair<unsigned, unsigned> SourceCache::lineColumn(llvm::StringRef Path,
   return {Line, Offset - F.LineStarts[Line - 1] + 1};
 }
 
+unsigned SourceCache::offsetOf(llvm::StringRef Path, unsigned Line,
+                               unsigned Column) {
+  const File &F = get(Path);
+  if (Line == 0 || Line > F.LineStarts.size())
+    return 0;
+  return F.LineStarts[Line - 1] + (Column ? Column - 1 : 0);
+}
+
 std::string SourceCache::lineText(llvm::StringRef Path, unsigned Line) {
   const File &F = get(Path);
   if (Line == 0 || Line > F.LineStarts.size())

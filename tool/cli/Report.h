@@ -70,6 +70,7 @@ struct Report {
   unsigned Baselined = 0;   ///< findings hidden by --baseline
   unsigned OutsideDiff = 0; ///< findings hidden by the diff filter
   double Seconds = 0;
+  double LinkSeconds = 0; ///< the cross-file link step
 
   unsigned failedFiles() const;
   unsigned cachedFiles() const;
@@ -81,6 +82,8 @@ class SourceCache {
 public:
   /// Line and column (1-based, bytes) of \p Offset in \p Path.
   std::pair<unsigned, unsigned> lineColumn(llvm::StringRef Path, unsigned Offset);
+  /// The byte offset of \p Line and \p Column (1-based) in \p Path.
+  unsigned offsetOf(llvm::StringRef Path, unsigned Line, unsigned Column);
   /// The text of line \p Line (1-based) without its newline.
   std::string lineText(llvm::StringRef Path, unsigned Line);
 

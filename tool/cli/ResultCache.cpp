@@ -23,7 +23,7 @@ namespace corolint::cli {
 
 namespace {
 
-constexpr int EntryVersion = 1;
+constexpr int EntryVersion = 2;
 
 json messageJson(const clang::tooling::DiagnosticMessage &M) {
   json Fix = json::object();
@@ -70,6 +70,7 @@ json resultJson(const TuResult &R) {
                            {"function", D.Function}});
   }
   return {{"file", R.File},
+          {"summaries", summariesToJson(R.Summaries)},
           {"diagnostics", std::move(Diagnostics)},
           {"stats",
            {R.Stats.ErrorsDisplayed, R.Stats.ErrorsIgnoredCheckFilter,
@@ -90,6 +91,11 @@ TuResult readResult(const json &J) {
       E.Notes.push_back(readMessage(N));
     R.Diagnostics.push_back({std::move(E), D.at("function").get<std::string>()});
   }
+  std::optional<UnitSummaries> Summaries =
+      summariesFromJson(J.at("summaries").get<std::string>());
+  if (!Summaries)
+    throw std::runtime_error("bad summaries");
+  R.Summaries = std::move(*Summaries);
   const json &S = J.at("stats");
   R.Stats.ErrorsDisplayed = S.at(0).get<unsigned>();
   R.Stats.ErrorsIgnoredCheckFilter = S.at(1).get<unsigned>();
@@ -115,12 +121,12 @@ std::optional<std::string> ResultCache::prepare() {
 }
 
 std::string ResultCache::key(llvm::StringRef File, llvm::StringRef CompileCommand,
-                             llvm::StringRef Configuration, bool FixNotes) {
+                             llvm::StringRef Configuration, llvm::StringRef Mode) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   OS << "corolint " << COROLINT_VERSION << '\0' << LLVM_VERSION_STRING << '\0'
      << File << '\0' << CompileCommand << '\0' << Configuration << '\0'
-     << (FixNotes ? "fix-notes" : "") << '\0' << EntryVersion;
+     << Mode << '\0' << EntryVersion;
   return hex(llvm::xxh3_64bits(Text)) +
          hex(llvm::xxHash64(llvm::StringRef(Text)));
 }

@@ -2,7 +2,8 @@
 //
 // An entry per translation unit, named by a hash of everything that decides
 // its result except file contents: the tool and LLVM versions, the compile
-// command, the effective configuration and the fix mode. The entry lists
+// command, the effective configuration and the driver's mode (note fixes,
+// call summaries). The entry lists
 // every file the parse read with a hash of its content, so the result is
 // reused only while none of them changed (a header edit invalidates every
 // translation unit that includes it).
@@ -29,9 +30,10 @@ public:
   /// Creates the directory; an error message on failure.
   std::optional<std::string> prepare();
 
-  /// The key of a translation unit from what decides its result.
+  /// The key of a translation unit from what decides its result; \p Mode
+  /// names the driver's settings that change it (note fixes, summaries).
   static std::string key(llvm::StringRef File, llvm::StringRef CompileCommand,
-                         llvm::StringRef Configuration, bool FixNotes);
+                         llvm::StringRef Configuration, llvm::StringRef Mode);
 
   /// The stored result for \p Key if every file it read is unchanged.
   std::optional<TuResult> lookup(llvm::StringRef Key);

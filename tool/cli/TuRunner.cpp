@@ -4,6 +4,8 @@
 
 #include "tool/cli/TidyCompat.h"
 
+#include "checks/analysis/SummarySink.h"
+
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang/AST/ASTConsumer.h"
@@ -231,7 +233,7 @@ TuResult runTranslationUnit(ClangTidyContext &Context,
                             const tooling::CompilationDatabase &Compilations,
                             llvm::StringRef File,
                             const llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> &FS,
-                            bool ApplyAnyFix) {
+                            bool ApplyAnyFix, bool CollectSummaries) {
   auto Start = std::chrono::steady_clock::now();
   TuResult Result;
   Result.File = File.str();
@@ -265,6 +267,29 @@ TuResult runTranslationUnit(ClangTidyContext &Context,
                                            ApplyAnyFix);
   compat::DiagnosticsEngineHolder Engine(Context, DiagConsumer);
   Tool.setDiagnosticConsumer(&DiagConsumer);
+
+  Result.Summaries.File = Result.File;
+  analysis::SummarySink Sink = [&Result, &FS](llvm::StringRef Check,
+                                              std::vector<analysis::ExportedSummary> List) {
+    // Called during the run: the file system's directory is the compile
+    // command's, against which relative names resolve.
+    auto Absolute = [&](analysis::ExportedLocation &L) {
+      if (!L.File.empty())
+        L.File = normalisedPath(*FS, L.File);
+    };
+    for (analysis::ExportedSummary &S : List) {
+      Absolute(S.Loc);
+      for (auto &F : S.Facts)
+        Absolute(F.Loc);
+      for (auto &C : S.Calls)
+        Absolute(C.Loc);
+      for (auto &C : S.Offloads)
+        Absolute(C.Loc);
+    }
+    auto &Into = Result.Summaries.PerCheck[Check.str()];
+    std::move(List.begin(), List.end(), std::back_inserter(Into));
+  };
+  analysis::ScopedSummarySink Installed(CollectSummaries ? &Sink : nullptr);
 
   ClangTidyStats Before = Context.getStats();
   ExtentMap Extents;

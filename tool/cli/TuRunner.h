@@ -11,6 +11,8 @@
 #ifndef COROLINT_TOOL_CLI_TURUNNER_H
 #define COROLINT_TOOL_CLI_TURUNNER_H
 
+#include "tool/cli/SummaryLink.h"
+
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -33,6 +35,8 @@ struct TuResult {
   /// Absolute paths of every file the parse read, the main file first.
   std::vector<std::string> Dependencies;
   clang::tidy::ClangTidyStats Stats;
+  /// The call summaries the checks exported, for the cross-file link.
+  UnitSummaries Summaries;
   /// The tool could not run on the file at all (no compile command, a
   /// driver error): the message says why.
   std::string ToolFailure;
@@ -48,7 +52,7 @@ TuResult runTranslationUnit(clang::tidy::ClangTidyContext &Context,
                             const clang::tooling::CompilationDatabase &Compilations,
                             llvm::StringRef File,
                             const llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> &FS,
-                            bool ApplyAnyFix);
+                            bool ApplyAnyFix, bool CollectSummaries);
 
 } // namespace corolint::cli
 
