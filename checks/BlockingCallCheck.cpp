@@ -276,6 +276,17 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
     InterestingNames.insert(Entry.getKey());
   for (const auto &Entry : Constructors)
     InterestingNames.insert(LastName(Entry.getKey()));
+
+  // Functions of other files, from 'corolint --export-summaries'.
+  SummaryFile = Options.get("SummaryFile", "").str();
+  if (!SummaryFile.empty()) {
+    std::string Error;
+    External = analysis::ExternalSummaries::load(SummaryFile, Name, Error);
+    if (!Error.empty())
+      configurationDiag("SummaryFile '%0' is not used: %1; calls of functions "
+                        "in other files are not analysed")
+          << SummaryFile << Error;
+  }
 }
 
 void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
@@ -288,6 +299,7 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "AllowedFunctions", analysis::joinList(AllowedFunctions));
   Options.store(Opts, "MaxCallDepth", MaxCallDepth);
   Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
+  Options.store(Opts, "SummaryFile", SummaryFile);
 }
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
@@ -573,33 +585,32 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
         analysis::CallSummaries &Calls = summaries(Ctx);
         Edges.clear();
         Calls.callsOf(S, Edges);
-        for (const analysis::CallEdge &Edge : Edges)
+        for (const analysis::CallEdge &Edge : Edges) {
           if (const analysis::CallChain *Chain = Calls.chainFrom(*Edge.Callee)) {
             if (!passesAwaitedFd(S, *Chain->Final, Where) &&
                 firstReportAt(Edge.Loc))
               diagnoseChain(S, Edge, *Chain, Where, Parents, Result);
             return;
           }
+          if (const analysis::ExternalChain *Chain = externalChain(*Edge.Callee)) {
+            if (firstReportAt(Edge.Loc))
+              diagnoseExternal(S, Edge, *Chain, Where, Parents, Result);
+            return;
+          }
+        }
       });
 }
 
-void BlockingCallCheck::diagnoseChain(const Stmt &S,
-                                      const analysis::CallEdge &Edge,
-                                      const analysis::CallChain &Chain,
-                                      const analysis::AsyncPlacement &Where,
-                                      analysis::ParentChain Parents,
-                                      const MatchFinder::MatchResult &Result) {
-  ASTContext &Ctx = *Result.Context;
+std::string BlockingCallCheck::offloadedCall(
+    const Stmt &S, FixKind Fix, const analysis::AsyncPlacement &Where,
+    analysis::ParentChain Parents, const MatchFinder::MatchResult &Result,
+    CharSourceRange &CallRange) const {
   const SourceManager &SM = *Result.SourceManager;
-  const LangOptions &LO = Ctx.getLangOpts();
-  const analysis::Fact &Final = *Chain.Final;
-  FixKind Fix = chainFix(Final);
-
+  const LangOptions &LO = Result.Context->getLangOpts();
   // The call of the helper is what moves to another thread; the same rules
   // as for a direct call decide whether it can.
   const auto *AsCall = llvm::dyn_cast<CallExpr>(&S);
   std::string Replacement;
-  CharSourceRange CallRange;
   if (AsCall && (Fix == FixKind::Offload || Fix == FixKind::OffloadOnNote) &&
       !OffloadTemplate.empty() && analysis::isCoroutine(*Where.Coroutine) &&
       !Where.InHandler && !Where.InlineLambdaCall &&
@@ -616,6 +627,95 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
         Replacement = "(" + Replacement + ")";
     }
   }
+  return Replacement;
+}
+
+const analysis::ExternalChain *
+BlockingCallCheck::externalChain(const FunctionDecl &Callee) const {
+  if (!External || Callee.hasBody() || analysis::isDeclaredNonBlocking(Callee) ||
+      analysis::isListed(&Callee, AllowedFunctions) ||
+      analysis::isListed(&Callee, ContextOptions.OffloadFunctions))
+    return nullptr;
+  const analysis::ExternalChain *Chain = External->find(analysis::usrOf(Callee));
+  if (!Chain || Chain->Depth > MaxCallDepth)
+    return nullptr;
+  return Chain;
+}
+
+/// The location of \p Line and \p Column in \p File, loading the file
+/// into the source manager if the translation unit did not read it; invalid
+/// if the file is gone.
+static SourceLocation locationIn(SourceManager &SM, StringRef File,
+                                 unsigned Line, unsigned Column) {
+  llvm::Expected<FileEntryRef> Entry = SM.getFileManager().getFileRef(File);
+  if (!Entry) {
+    llvm::consumeError(Entry.takeError());
+    return {};
+  }
+  FileID ID = SM.getOrCreateFileID(*Entry, SrcMgr::C_User);
+  return SM.translateLineCol(ID, Line, Column);
+}
+
+void BlockingCallCheck::diagnoseExternal(const Stmt &S,
+                                         const analysis::CallEdge &Edge,
+                                         const analysis::ExternalChain &Chain,
+                                         const analysis::AsyncPlacement &Where,
+                                         analysis::ParentChain Parents,
+                                         const MatchFinder::MatchResult &Result) {
+  SourceManager &SM = *Result.SourceManager;
+  std::optional<Category> Cat = catalog::parseCategory(Chain.Category);
+  bool SyncWait = Cat && *Cat == Category::SyncWait;
+  FixKind Fix = SyncWait ? FixKind::None : FixKind::Offload;
+  CharSourceRange CallRange;
+  std::string Replacement = offloadedCall(S, Fix, Where, Parents, Result, CallRange);
+  StringRef Description = Cat ? catalog::categoryDescription(*Cat) : "";
+  std::string Hint = SyncWait ? "make it a coroutine and co_await the work"
+                              : offloadAdvice();
+  {
+    auto Diag = Description.empty()
+                    ? diag(Edge.Loc, "call to '%0' in %1 blocks the event "
+                                     "loop: it calls '%2' in another file; %3")
+                    : diag(Edge.Loc, "call to '%0' in %1 blocks the event "
+                                     "loop: it calls '%2' (%4) in another "
+                                     "file; %3");
+    Diag << analysis::functionName(*Edge.Callee)
+         << analysis::coroutineName(Where) << Chain.Api << Hint;
+    if (!Description.empty())
+      Diag << Description;
+    if (!Replacement.empty()) {
+      Diag << FixItHint::CreateReplacement(CallRange, Replacement);
+      Diag << includeFor(CallRange.getBegin(), SM);
+    }
+  }
+  for (size_t I = 0; I < Chain.Steps.size(); ++I) {
+    const analysis::ExternalChain::Step &Step = Chain.Steps[I];
+    std::string Text =
+        I + 1 < Chain.Steps.size()
+            ? "'" + Step.Name + "' calls '" + Chain.Steps[I + 1].Name + "'"
+            : "'" + Step.Name + "' calls '" + Chain.Api + "', which blocks";
+    SourceLocation At = locationIn(SM, Step.File, Step.Line, Step.Column);
+    if (At.isValid()) {
+      diag(At, Text, DiagnosticIDs::Note);
+    } else {
+      diag(Edge.Loc, "%0 (at %1:%2)", DiagnosticIDs::Note)
+          << Text << Step.File << Step.Line;
+    }
+  }
+}
+
+void BlockingCallCheck::diagnoseChain(const Stmt &S,
+                                      const analysis::CallEdge &Edge,
+                                      const analysis::CallChain &Chain,
+                                      const analysis::AsyncPlacement &Where,
+                                      analysis::ParentChain Parents,
+                                      const MatchFinder::MatchResult &Result) {
+  const SourceManager &SM = *Result.SourceManager;
+  const analysis::Fact &Final = *Chain.Final;
+  FixKind Fix = chainFix(Final);
+
+  CharSourceRange CallRange;
+  std::string Replacement =
+      offloadedCall(S, Fix, Where, Parents, Result, CallRange);
 
   std::string Helper = analysis::functionName(*Chain.Functions.front());
   std::string Coroutine = analysis::coroutineName(Where);

@@ -134,6 +134,8 @@ CallSummaries::CallSummaries(ASTContext &Ctx, const AsyncContextOptions &Context
 
 void CallSummaries::callsOf(const Stmt &S,
                             llvm::SmallVectorImpl<CallEdge> &Out) const {
+  // Locations come from Stmt, which dispatches to the node's own class: an
+  // operator call begins at its left operand, not at the operator.
   auto Add = [&](const FunctionDecl *Callee, const Stmt *Site,
                  SourceLocation Loc) {
     if (Callee)
@@ -162,26 +164,26 @@ void CallSummaries::callsOf(const Stmt &S,
       }
       Callee = dispatch(MD, Object, Qualified, FollowVirtual);
     }
-    Add(Callee, Call, Call->getBeginLoc());
+    Add(Callee, Call, S.getBeginLoc());
     return;
   }
   if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(&S)) {
     const CXXConstructorDecl *Ctor = Construct->getConstructor();
     if (Ctor && !Ctor->isTrivial())
-      Add(Ctor, Construct, Construct->getBeginLoc());
+      Add(Ctor, Construct, S.getBeginLoc());
     return;
   }
   if (const auto *Delete = llvm::dyn_cast<CXXDeleteExpr>(&S)) {
     if (const CXXDestructorDecl *Dtor = destructorOf(Delete->getDestroyedType()))
       Add(dispatch(Dtor, Delete->getArgument(), false, FollowVirtual), Delete,
-          Delete->getBeginLoc());
+          S.getBeginLoc());
     return;
   }
   if (const auto *Bind = llvm::dyn_cast<CXXBindTemporaryExpr>(&S)) {
     if (const CXXTemporary *Temp = Bind->getTemporary())
       if (const CXXDestructorDecl *Dtor = Temp->getDestructor();
           Dtor && !Dtor->isTrivial())
-        Add(Dtor, Bind, Bind->getBeginLoc());
+        Add(Dtor, Bind, S.getBeginLoc());
     return;
   }
   if (const auto *Decls = llvm::dyn_cast<DeclStmt>(&S)) {
