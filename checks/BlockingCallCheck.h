@@ -5,6 +5,7 @@
 
 #include "checks/CoroCheckBase.h"
 #include "checks/analysis/CallSummary.h"
+#include "checks/analysis/ExternalSummaries.h"
 #include "checks/catalog/BlockingApis.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -67,7 +68,24 @@ private:
                      const analysis::AsyncPlacement &Where,
                      analysis::ParentChain Parents,
                      const clang::ast_matchers::MatchFinder::MatchResult &Result);
+  /// The call \p S moved to the thread pool by the offload template, or ""
+  /// if the rules for a direct call say it cannot be; sets \p CallRange.
+  std::string offloadedCall(const clang::Stmt &S, catalog::FixKind Fix,
+                            const analysis::AsyncPlacement &Where,
+                            analysis::ParentChain Parents,
+                            const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                            clang::CharSourceRange &CallRange) const;
+  /// How \p Callee, defined in another file, blocks per SummaryFile.
+  const analysis::ExternalChain *externalChain(const clang::FunctionDecl &Callee) const;
+  /// Reports \p S, a call of a function in another file that blocks.
+  void diagnoseExternal(const clang::Stmt &S, const analysis::CallEdge &Edge,
+                        const analysis::ExternalChain &Chain,
+                        const analysis::AsyncPlacement &Where,
+                        analysis::ParentChain Parents,
+                        const clang::ast_matchers::MatchFinder::MatchResult &Result);
   std::string offloadAdvice() const;
+  std::string SummaryFile;
+  std::shared_ptr<const analysis::ExternalSummaries> External;
   std::string SleepForTemplate;
   std::string SleepUntilTemplate;
   std::string OffloadTemplate;

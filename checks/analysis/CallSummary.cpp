@@ -77,8 +77,7 @@ const FunctionDecl *dispatch(const CXXMethodDecl *MD, const Expr *Object,
     return MD;
   if (Object)
     if (const CXXMethodDecl *Known =
-            const_cast<CXXMethodDecl *>(MD)->getDevirtualizedMethod(
-                Object, /*IsAppleKext=*/false))
+            MD->getDevirtualizedMethod(Object, /*IsAppleKext=*/false))
       return Known;
   return FollowVirtual ? MD : nullptr;
 }

@@ -698,11 +698,19 @@ linkAcrossUnits(std::vector<corolint::cli::TuResult> &Results,
       });
       if (Unit == Results.end())
         Unit = Results.begin();
+      unsigned Offset = Sources.offsetOf(F.At.File, F.At.Line, F.At.Column);
+      // Already reported by the check itself (its SummaryFile option).
+      if (llvm::any_of(Unit->Diagnostics, [&](const corolint::cli::TuDiagnostic &D) {
+            return D.Error.DiagnosticName == F.Check &&
+                   D.Error.Message.FilePath == F.At.File &&
+                   D.Error.Message.FileOffset == Offset;
+          }))
+        continue;
       ClangTidyError Error(F.Check, ClangTidyError::Warning, "",
                            AsErrors.contains(F.Check));
       Error.Message.Message = F.Message;
       Error.Message.FilePath = F.At.File;
-      Error.Message.FileOffset = Sources.offsetOf(F.At.File, F.At.Line, F.At.Column);
+      Error.Message.FileOffset = Offset;
       for (const auto &[Text, At] : F.Notes) {
         tooling::DiagnosticMessage Note(Text);
         Note.FilePath = At.File;

@@ -57,7 +57,7 @@ SummaryLink::SummaryLink(const std::vector<UnitSummaries> &Units,
   // function is reached is through its shortest chain.
   std::deque<std::string> Queue;
   for (auto &[USR, F] : Functions)
-    if (!F.Summary->Facts.empty()) {
+    if (!F.Summary->Facts.empty() && followed(F)) {
       F.Depth = 1;
       Queue.push_back(USR);
     }
@@ -140,7 +140,9 @@ std::vector<LinkedFinding> SummaryLink::findings(llvm::StringRef Advice) const {
         std::string Why;
         if (std::optional<catalog::Category> Cat =
                 catalog::parseCategory(Fact.Category))
-          Why = " (" + catalog::categoryDescription(*Cat).str() + ")";
+          if (llvm::StringRef Description = catalog::categoryDescription(*Cat);
+              !Description.empty())
+            Why = " (" + Description.str() + ")";
         F.Message = (Check == "coro-cpu-bound-loop" ? "CPU-heavy call to '"
                                                      : "call to '") +
                     Callee->second.Summary->Name + "' in coroutine '" + S.Name +

@@ -1,0 +1,3 @@
+#include "io.h"
+
+std::string load_everything() { return load_layered("/etc/site.conf"); }
