@@ -107,6 +107,8 @@ def main():
     ap.add_argument("--corpus", default=None,
                     help="generate the corpus here and keep it (default: a temporary directory)")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument("--build", default=None,
+                    help="the build directory whose plugin is measured (default build/llvm-N)")
     args = ap.parse_args()
     if args.tus < 1 or args.repeat < 1:
         ap.error("--tus and --repeat must be at least 1")
@@ -115,7 +117,8 @@ def main():
     tidy = shutil.which("clang-tidy-%s" % args.llvm)
     if not tidy:
         die("clang-tidy-%s not found; %s" % (args.llvm, hint))
-    plugin = os.path.join(ROOT, "build", "llvm-%s" % args.llvm, "lib", "corolint-plugin.so")
+    build = os.path.abspath(args.build) if args.build else os.path.join(ROOT, "build", "llvm-%s" % args.llvm)
+    plugin = os.path.join(build, "lib", "corolint-plugin.so")
     if not os.path.isfile(plugin):
         die("%s not found; %s" % (os.path.relpath(plugin, ROOT), hint))
 
