@@ -12,7 +12,7 @@ BUILD_TYPE ?= Release
 LIT = $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
 LIT_ARGS ?= -sv
 
-.PHONY: all setup configure build test run clean bench-checks bench-cli bench-runtime
+.PHONY: all setup configure build test run clean bench-checks bench-cli bench-link bench-runtime
 
 all: build
 
@@ -52,6 +52,11 @@ bench-runtime: configure
 # e.g. make bench-cli BENCH_ARGS='--tus 60 --jobs 2'
 bench-cli: build
 	python3 bench/bench_cli.py --llvm $(LLVM) $(BENCH_ARGS)
+
+# The cross-file link step: share of the run, growth with the functions;
+# e.g. make bench-link BENCH_ARGS='--sizes 100,200,400,800'
+bench-link: build
+	python3 bench/bench_link.py --llvm $(LLVM) $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -599,7 +599,7 @@ void printSummary(const corolint::cli::Report &R, double Seconds) {
     OS << "; " << R.OutsideDiff << " outside the changed lines";
   OS << llvm::format("; %.1f s", Seconds);
   if (R.LinkSeconds > 0)
-    OS << llvm::format(" (cross-file link %.3f s)", R.LinkSeconds);
+    OS << llvm::format(" (cross-file link %.1f ms)", R.LinkSeconds * 1000);
   OS << "\n";
 }
 

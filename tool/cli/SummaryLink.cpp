@@ -244,12 +244,13 @@ void writeSummaries(const std::vector<const SummaryLink *> &Links,
     for (const auto &[USR, F] : Link->functions()) {
       json Entry = summaryJson(*F.Summary);
       if (F.Depth) {
+        std::vector<ChainStep> Steps = Link->chainFrom(USR);
         json Chain = json::array();
-        for (const ChainStep &Step : Link->chainFrom(USR))
+        for (const ChainStep &Step : Steps)
           Chain.push_back({{"usr", Step.USR}, {"name", Step.Name},
                            {"location", locationJson(Step.At)}});
         const ExportedSummary &Last =
-            *Link->functions().at(Link->chainFrom(USR).back().USR).Summary;
+            *Link->functions().at(Steps.back().USR).Summary;
         Entry["blocks"] = {{"depth", F.Depth},
                            {"api", Last.Facts.front().Api},
                            {"category", Last.Facts.front().Category},
@@ -260,7 +261,7 @@ void writeSummaries(const std::vector<const SummaryLink *> &Links,
     Checks[Link->check()] = std::move(Functions);
   }
   json Out = {{"corolint_summaries", 1}, {"checks", std::move(Checks)}};
-  OS << Out.dump(1) << "\n";
+  OS << Out.dump() << "\n";
 }
 
 std::string summariesToJson(const UnitSummaries &U) {
