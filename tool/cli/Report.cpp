@@ -23,6 +23,15 @@ using namespace clang::tidy;
 
 namespace corolint::cli {
 
+std::string hex64(uint64_t Value) {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  OS << llvm::format_hex_no_prefix(Value, 16);
+  return Out;
+}
+
+const char *toolVersion() { return COROLINT_VERSION; }
+
 unsigned Report::failedFiles() const {
   return std::count_if(Files.begin(), Files.end(),
                        [](const FileRecord &F) { return F.Status == "failed"; });
@@ -135,13 +144,6 @@ std::vector<Edit> edits(const llvm::StringMap<clang::tooling::Replacements> &Fix
 auto findingKey(const Finding &F) {
   return std::tie(F.Where.Path, F.Where.Line, F.Where.Column, F.Check,
                   F.Message);
-}
-
-std::string hex64(uint64_t Value) {
-  std::string Out;
-  llvm::raw_string_ostream OS(Out);
-  OS << llvm::format_hex_no_prefix(Value, 16);
-  return Out;
 }
 
 /// Fingerprints: the check, the file, the enclosing function and the
@@ -360,7 +362,7 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
   json Out = {
       {"version", JsonSchemaVersion},
       {"tool",
-       {{"name", "corolint"}, {"version", COROLINT_VERSION},
+       {{"name", "corolint"}, {"version", toolVersion()},
         {"llvm", LLVM_VERSION_STRING}}},
       {"findings", std::move(Findings)},
       {"files", std::move(Files)},
@@ -562,8 +564,8 @@ void writeSarif(const Report &R, llvm::StringRef Root, llvm::raw_ostream &OS) {
       {"tool",
        {{"driver",
          {{"name", "corolint"},
-          {"version", COROLINT_VERSION},
-          {"semanticVersion", COROLINT_VERSION},
+          {"version", toolVersion()},
+          {"semanticVersion", toolVersion()},
           {"rules", std::move(Rules)}}}}},
       {"originalUriBaseIds",
        {{"SRCROOT", {{"uri", "file://" + uriEscape(RootUri)}}}}},

@@ -26,6 +26,11 @@ namespace corolint::cli {
 
 constexpr int JsonSchemaVersion = 1;
 
+/// corolint's version, as the reports and the cache record it.
+const char *toolVersion();
+/// \p Value as 16 hexadecimal digits.
+std::string hex64(uint64_t Value);
+
 struct Position {
   std::string Path; ///< as reported: relative to the root when inside it
   unsigned Offset = 0;

@@ -2,6 +2,8 @@
 
 #include "tool/cli/ResultCache.h"
 
+#include "tool/cli/Report.h"
+
 #include "clang/Basic/Version.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -11,10 +13,6 @@
 #include "llvm/Support/xxhash.h"
 
 #include <nlohmann/json.hpp>
-
-#ifndef COROLINT_VERSION
-#define COROLINT_VERSION "unknown"
-#endif
 
 using nlohmann::json;
 using namespace clang::tidy;
@@ -105,13 +103,6 @@ TuResult readResult(const json &J) {
   return R;
 }
 
-std::string hex(uint64_t V) {
-  std::string Out;
-  llvm::raw_string_ostream OS(Out);
-  OS << llvm::format_hex_no_prefix(V, 16);
-  return Out;
-}
-
 } // namespace
 
 std::optional<std::string> ResultCache::prepare() {
@@ -124,11 +115,11 @@ std::string ResultCache::key(llvm::StringRef File, llvm::StringRef CompileComman
                              llvm::StringRef Configuration, llvm::StringRef Mode) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
-  OS << "corolint " << COROLINT_VERSION << '\0' << LLVM_VERSION_STRING << '\0'
+  OS << "corolint " << toolVersion() << '\0' << LLVM_VERSION_STRING << '\0'
      << File << '\0' << CompileCommand << '\0' << Configuration << '\0'
      << Mode << '\0' << EntryVersion;
-  return hex(llvm::xxh3_64bits(Text)) +
-         hex(llvm::xxHash64(llvm::StringRef(Text)));
+  return hex64(llvm::xxh3_64bits(Text)) +
+         hex64(llvm::xxHash64(llvm::StringRef(Text)));
 }
 
 std::string ResultCache::entryPath(llvm::StringRef Key) const {
@@ -167,7 +158,7 @@ std::optional<TuResult> ResultCache::lookup(llvm::StringRef Key) {
     for (const json &D : J.at("dependencies")) {
       std::string Path = D.at(0).get<std::string>();
       std::optional<uint64_t> Now = contentHash(Path);
-      if (!Now || hex(*Now) != D.at(1).get<std::string>())
+      if (!Now || hex64(*Now) != D.at(1).get<std::string>())
         return std::nullopt;
       Dependencies.push_back(std::move(Path));
     }
@@ -189,7 +180,7 @@ void ResultCache::store(llvm::StringRef Key, const TuResult &Result) {
     std::optional<uint64_t> Hash = contentHash(Path);
     if (!Hash)
       return;
-    Dependencies.push_back({Path, hex(*Hash)});
+    Dependencies.push_back({Path, hex64(*Hash)});
   }
   json Entry = {{"version", EntryVersion},
                 {"dependencies", std::move(Dependencies)},
