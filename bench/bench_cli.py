@@ -14,7 +14,9 @@ standard library), in one run:
      were analysed again, from the JSON report);
   4. memory: peak resident size of corolint -j1 on the largest TU against
      clang-tidy with the plugin on the same TU, and of corolint -j1 over the
-     whole corpus (no growth across TUs).
+     whole corpus (no growth across TUs), which holds every unit's call
+     summaries for the link;
+  5. the size of the merged summaries (--export-summaries).
 
 Every run's findings are counted so that the sides are known to do the same
 work. Targets: ratio <= 1.0, scaling >= 1.8, warm <= 0.1, one TU re-analysed,
@@ -152,11 +154,17 @@ def main():
     largest = max(tus, key=lambda p: os.path.getsize(p))
     m_tidy = peak_rss([tidy, "--load=" + plugin, config, "-p", corpus, "--quiet", largest])
     m_ours = peak_rss([corolint, "-p", corpus, config, "--quiet", "-j1", largest])
-    m_all = peak_rss(corolint_cmd("-j1"))
+    summaries = os.path.join(work, "summaries.json")
+    m_all = peak_rss(corolint_cmd("-j1", "--export-summaries=" + summaries))
     results["memory"] = m_ours / m_tidy
     print("4. peak RSS on %s: corolint %.0f MiB, clang-tidy with the plugin %.0f MiB: "
-          "ratio %.3f (target <= 1.1); corolint -j1 over all %d TUs: %.0f MiB"
+          "ratio %.3f (target <= 1.1); corolint -j1 over all %d TUs, with the "
+          "cross-file summaries held and exported: %.0f MiB"
           % (os.path.basename(largest), m_ours, m_tidy, results["memory"], len(tus), m_all))
+    with open(summaries) as f:
+        functions = sum(len(v) for v in json.load(f)["checks"].values())
+    print("5. merged cross-file summaries: %d function entries, %.2f MB as JSON "
+          "(target < 50 MB)" % (functions, os.path.getsize(summaries) / 1e6))
 
     shutil.rmtree(work, ignore_errors=True)
     missed = []
