@@ -30,7 +30,10 @@ TARGET_DEBUG_RATIO = 1.05
 def run(binary, repetitions, min_time):
     cmd = [binary, "--benchmark_format=json"]
     if repetitions > 1:
+        # Repetitions in random order, so that aio and asio (and yield with
+        # and without debug mode) see the same drift of the machine.
         cmd += ["--benchmark_repetitions=%d" % repetitions,
+                "--benchmark_enable_random_interleaving=true",
                 "--benchmark_report_aggregates_only=true"]
     if min_time:
         cmd += ["--benchmark_min_time=%s" % min_time]
@@ -67,7 +70,7 @@ def fmt_ns(ns):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("binary")
-    p.add_argument("--repetitions", type=int, default=3)
+    p.add_argument("--repetitions", type=int, default=5)
     p.add_argument("--min-time", default="0.5")
     p.add_argument("--check", action="store_true",
                    help="exit 1 if a target is missed")
