@@ -42,7 +42,7 @@ bench-checks: build
 	python3 bench/bench_checks.py --llvm $(LLVM) $(BENCH_ARGS)
 
 # aio against standalone asio (docs/runtime.md); e.g.
-# make bench-runtime BENCH_RUNTIME_ARGS='--repetitions 5 --check'
+# make bench-runtime BENCH_RUNTIME_ARGS='--check'
 bench-runtime: configure
 	@cmake --build $(BUILD) --target aio_bench
 	python3 runtime/bench/bench_runtime.py $(BUILD)/bin/aio_bench $(BENCH_RUNTIME_ARGS)
