@@ -433,6 +433,7 @@ std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries) {
     E.Name = functionName(*FD);
     E.Loc = exportLocation(FD->getLocation(), SM);
     E.IsCoroutine = isCoroutine(*S->Definition);
+    E.IsAsync = isAsyncCoroutine(*S->Definition, Summaries.contextOptions());
     E.IsNonBlocking = isDeclaredNonBlocking(*S->Definition) ||
                       isDeclaredNonBlocking(*FD->getCanonicalDecl());
     E.IsOffload = isListed(FD, Summaries.contextOptions().OffloadFunctions);

@@ -198,6 +198,9 @@ struct ExportedSummary {
   std::string Name;
   ExportedLocation Loc;
   bool IsCoroutine = false;
+  /// Runs on the event loop: an async coroutine (not a synchronous
+  /// generator) or an AsyncContextFunctions entry.
+  bool IsAsync = false;
   /// Declared non-blocking: calls to it are not followed.
   bool IsNonBlocking = false;
   /// An OffloadFunctions entry: calls to it are not followed.

@@ -21,7 +21,7 @@ namespace corolint::cli {
 
 namespace {
 
-constexpr int EntryVersion = 2;
+constexpr int EntryVersion = 3;
 
 json messageJson(const clang::tooling::DiagnosticMessage &M) {
   json Fix = json::object();

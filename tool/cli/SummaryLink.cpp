@@ -112,7 +112,7 @@ std::vector<LinkedFinding> SummaryLink::findings(llvm::StringRef Advice) const {
     if (PerCheck == Units[U].PerCheck.end())
       continue;
     for (const ExportedSummary &S : PerCheck->second) {
-      if (!S.IsCoroutine)
+      if (!S.IsAsync)
         continue;
       for (const ExportedSummary::ExportedCall &Call : S.Calls) {
         auto Callee = Functions.find(Call.CalleeUSR);
@@ -196,6 +196,7 @@ json summaryJson(const ExportedSummary &S) {
           {"name", S.Name},
           {"location", locationJson(S.Loc)},
           {"coroutine", S.IsCoroutine},
+          {"async", S.IsAsync},
           {"nonblocking", S.IsNonBlocking},
           {"offload", S.IsOffload},
           {"facts", std::move(Facts)},
@@ -220,6 +221,7 @@ ExportedSummary readSummary(const json &J) {
   S.Name = J.at("name").get<std::string>();
   S.Loc = readLocation(J.at("location"));
   S.IsCoroutine = J.at("coroutine").get<bool>();
+  S.IsAsync = J.at("async").get<bool>();
   S.IsNonBlocking = J.at("nonblocking").get<bool>();
   S.IsOffload = J.at("offload").get<bool>();
   for (const json &F : J.at("facts")) {
