@@ -2,7 +2,6 @@
 
 #include "checks/BlockingCallCheck.h"
 #include "checks/analysis/Rewrite.h"
-#include "checks/analysis/SummarySink.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -304,9 +303,7 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 
 void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
   registerAsyncBodyMatchers(Finder);
-  // The corolint command links the summaries of every unit.
-  if (analysis::threadSummarySink())
-    Finder->addMatcher(translationUnitDecl().bind("export-summaries"), this);
+  registerSummaryExport(Finder); // the corolint command links them
 }
 
 bool BlockingCallCheck::mayBlock(const FunctionDecl &Callee) const {
@@ -557,11 +554,10 @@ analysis::CallSummaries &BlockingCallCheck::summaries(ASTContext &Ctx) {
 }
 
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
-  if (Result.Nodes.getNodeAs<TranslationUnitDecl>("export-summaries")) {
-    if (MaxCallDepth > 0)
-      analysis::exportToSink("coro-blocking-call", &summaries(*Result.Context));
+  if (exportSummaries(Result, [&] {
+        return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr;
+      }))
     return;
-  }
   ASTContext &Ctx = *Result.Context;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
   walkMatchedBody(
@@ -599,6 +595,18 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
           }
         }
       });
+}
+
+void BlockingCallCheck::noteErrnoOffload(SourceLocation Loc,
+                                         CharSourceRange CallRange,
+                                         StringRef Replacement,
+                                         const SourceManager &SM) {
+  auto Note = diag(Loc,
+                   "offload the call if nothing reads errno after it: errno "
+                   "is then set on the worker thread",
+                   DiagnosticIDs::Note);
+  Note << FixItHint::CreateReplacement(CallRange, Replacement);
+  Note << includeFor(CallRange.getBegin(), SM);
 }
 
 std::string BlockingCallCheck::offloadedCall(
@@ -758,21 +766,9 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
        DiagnosticIDs::Note)
       << analysis::functionName(*Chain.Functions.back()) << Final.Api;
 
-  if (!Replacement.empty() && Fix == FixKind::OffloadOnNote) {
-    auto Note = diag(Edge.Loc,
-                     "offload the call if nothing reads errno after it: "
-                     "errno is then set on the worker thread",
-                     DiagnosticIDs::Note);
-    Note << FixItHint::CreateReplacement(CallRange, Replacement);
-    Note << includeFor(CallRange.getBegin(), SM);
-  }
-  if (const Expr *Invocation = Where.InlineLambdaCall) {
-    SourceLocation At = Invocation->getBeginLoc();
-    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(Invocation))
-      At = Op->getRParenLoc();
-    diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
-         DiagnosticIDs::Note);
-  }
+  if (!Replacement.empty() && Fix == FixKind::OffloadOnNote)
+    noteErrnoOffload(Edge.Loc, CallRange, Replacement, SM);
+  noteInlineLambda(Where);
 }
 
 void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
@@ -868,24 +864,9 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
     }
   } // the warning is emitted here, before its notes
 
-  if (!Replacement.empty() && FixOnNote) {
-    auto Note = diag(Call.getBeginLoc(),
-                     "offload the call if nothing reads errno after it: "
-                     "errno is then set on the worker thread",
-                     DiagnosticIDs::Note);
-    Note << FixItHint::CreateReplacement(CallRange, Replacement);
-    Note << includeFor(CallRange.getBegin(), SM);
-  }
-  if (const Expr *Invocation = Where.InlineLambdaCall) {
-    // `[&] { ... }()` points at its closing parenthesis, `std::invoke(...)`
-    // at its name (clang's begin location of the former differs between
-    // majors).
-    SourceLocation At = Invocation->getBeginLoc();
-    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(Invocation))
-      At = Op->getRParenLoc();
-    diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
-         DiagnosticIDs::Note);
-  }
+  if (!Replacement.empty() && FixOnNote)
+    noteErrnoOffload(Call.getBeginLoc(), CallRange, Replacement, SM);
+  noteInlineLambda(Where);
 }
 
 } // namespace corolint

@@ -75,6 +75,10 @@ private:
                             analysis::ParentChain Parents,
                             const clang::ast_matchers::MatchFinder::MatchResult &Result,
                             clang::CharSourceRange &CallRange) const;
+  /// The offload of a call whose API reports errors through errno, offered
+  /// on a note.
+  void noteErrnoOffload(clang::SourceLocation Loc, clang::CharSourceRange CallRange,
+                        llvm::StringRef Replacement, const clang::SourceManager &SM);
   /// How \p Callee, defined in another file, blocks per SummaryFile.
   const analysis::ExternalChain *externalChain(const clang::FunctionDecl &Callee) const;
   /// Reports \p S, a call of a function in another file that blocks.

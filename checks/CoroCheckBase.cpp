@@ -2,13 +2,17 @@
 
 #include "checks/CoroCheckBase.h"
 
+#include "checks/analysis/SummarySink.h"
+
+#include "clang/AST/ExprCXX.h"
+
 namespace corolint {
 
 CoroCheckBase::CoroCheckBase(llvm::StringRef Name,
                              clang::tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
       RuntimeName(Options.getLocalOrGlobal("Runtime", "aio").str()),
-      Profile(catalog::runtimeProfiles().front()),
+      Profile(catalog::runtimeProfiles().front()), Name(Name.str()),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         clang::tidy::utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {
@@ -125,6 +129,34 @@ void CoroCheckBase::walkMatchedBody(
 
 bool CoroCheckBase::firstReportAt(clang::SourceLocation Loc) {
   return Loc.isValid() && Reported.insert(Loc.getRawEncoding()).second;
+}
+
+void CoroCheckBase::noteInlineLambda(const analysis::AsyncPlacement &Where) {
+  const clang::Expr *Invocation = Where.InlineLambdaCall;
+  if (!Invocation)
+    return;
+  // `[&] { ... }()` points at its closing parenthesis, `std::invoke(...)` at
+  // its name (clang's begin location of the former differs between majors).
+  clang::SourceLocation At = Invocation->getBeginLoc();
+  if (const auto *Op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(Invocation))
+    At = Op->getRParenLoc();
+  diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
+       clang::DiagnosticIDs::Note);
+}
+
+void CoroCheckBase::registerSummaryExport(clang::ast_matchers::MatchFinder *Finder) {
+  if (analysis::threadSummarySink())
+    Finder->addMatcher(
+        clang::ast_matchers::translationUnitDecl().bind("export-summaries"), this);
+}
+
+bool CoroCheckBase::exportSummaries(
+    const clang::ast_matchers::MatchFinder::MatchResult &Result,
+    llvm::function_ref<analysis::CallSummaries *()> Summaries) {
+  if (!Result.Nodes.getNodeAs<clang::TranslationUnitDecl>("export-summaries"))
+    return false;
+  analysis::exportToSink(Name, Summaries());
+  return true;
 }
 
 } // namespace corolint

@@ -10,12 +10,14 @@
 #define COROLINT_CHECKS_COROCHECKBASE_H
 
 #include "checks/analysis/AsyncContext.h"
+#include "checks/analysis/CallSummary.h"
 #include "checks/catalog/RuntimeProfiles.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/utils/IncludeInserter.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace corolint {
 
@@ -61,12 +63,25 @@ protected:
   /// instantiations share the pattern's locations and are reported once).
   bool firstReportAt(clang::SourceLocation Loc);
 
+  /// For a finding inside a lambda invoked on the spot: a note at the
+  /// invocation saying the lambda runs on the coroutine's thread.
+  void noteInlineLambda(const analysis::AsyncPlacement &Where);
+
+  /// With the corolint command's summary sink installed on this thread
+  /// (analysis/SummarySink.h), matches the translation unit once.
+  void registerSummaryExport(clang::ast_matchers::MatchFinder *Finder);
+  /// True if \p Result is that match; then hands the summaries that
+  /// \p Summaries returns (null: none) to the sink.
+  bool exportSummaries(const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                       llvm::function_ref<analysis::CallSummaries *()> Summaries);
+
   std::string RuntimeName;
   catalog::RuntimeProfile Profile;
   std::string RuntimeHeader;
   analysis::AsyncContextOptions ContextOptions;
 
 private:
+  std::string Name; ///< the check's name, for the summary sink
   clang::tidy::utils::IncludeInserter Inserter;
   llvm::DenseSet<unsigned> Reported;
   llvm::DenseSet<const clang::FunctionDecl *> Walked;

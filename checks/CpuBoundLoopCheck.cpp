@@ -2,7 +2,6 @@
 
 #include "checks/CpuBoundLoopCheck.h"
 #include "checks/analysis/Rewrite.h"
-#include "checks/analysis/SummarySink.h"
 #include "checks/catalog/BlockingApis.h"
 
 #include "clang/AST/ASTContext.h"
@@ -288,9 +287,7 @@ void CpuBoundLoopCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 
 void CpuBoundLoopCheck::registerMatchers(MatchFinder *Finder) {
   registerAsyncBodyMatchers(Finder);
-  // The corolint command links the summaries of every unit.
-  if (analysis::threadSummarySink())
-    Finder->addMatcher(translationUnitDecl().bind("export-summaries"), this);
+  registerSummaryExport(Finder); // the corolint command links them
 }
 
 CpuBoundLoopCheck::Verdict
@@ -400,11 +397,10 @@ analysis::CallSummaries &CpuBoundLoopCheck::summaries(ASTContext &Ctx) {
 }
 
 void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
-  if (Result.Nodes.getNodeAs<TranslationUnitDecl>("export-summaries")) {
-    if (MaxCallDepth > 0)
-      analysis::exportToSink("coro-cpu-bound-loop", &summaries(*Result.Context));
+  if (exportSummaries(Result, [&] {
+        return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr;
+      }))
     return;
-  }
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
@@ -659,13 +655,7 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
     diag(Final.Site->getBeginLoc(), "'%0' runs a loop nest of depth %1",
          DiagnosticIDs::Note)
         << Last << Final.Depth;
-  if (const Expr *Invocation = Where.InlineLambdaCall) {
-    SourceLocation At = Invocation->getBeginLoc();
-    if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(Invocation))
-      At = Op->getRParenLoc();
-    diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
-         DiagnosticIDs::Note);
-  }
+  noteInlineLambda(Where);
 }
 
 } // namespace corolint

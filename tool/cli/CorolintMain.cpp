@@ -661,9 +661,13 @@ std::optional<std::string>
 linkAcrossUnits(std::vector<corolint::cli::TuResult> &Results,
                 const ClangTidyOptions &Options,
                 corolint::cli::SourceCache &Sources) {
+  // The summaries move to the link; each unit's findings are added below.
   std::vector<corolint::cli::UnitSummaries> Units;
-  for (const corolint::cli::TuResult &TU : Results)
-    Units.push_back(TU.Summaries);
+  llvm::StringMap<size_t> UnitOf;
+  for (size_t I = 0; I < Results.size(); ++I) {
+    Units.push_back(std::move(Results[I].Summaries));
+    UnitOf.try_emplace(Results[I].File, I);
+  }
   std::string Runtime = checkOption(Options, "coro-blocking-call.Runtime", "aio");
   const corolint::catalog::RuntimeProfile *Profile =
       corolint::catalog::findRuntimeProfile(Runtime);
@@ -692,12 +696,10 @@ linkAcrossUnits(std::vector<corolint::cli::TuResult> &Results,
                          corolint::catalog::templateHint(Profile->CpuOffload) + "'"
                    : Profile->CpuOffloadHint.str();
     for (const corolint::cli::LinkedFinding &F : Links.back()->findings(Advice)) {
-      // The finding belongs to the unit that defines the coroutine.
-      auto Unit = llvm::find_if(Results, [&](const corolint::cli::TuResult &R) {
-        return R.File == F.At.File;
-      });
-      if (Unit == Results.end())
-        Unit = Results.begin();
+      // The finding belongs to the unit that defines the coroutine (a
+      // coroutine in a header: to the first unit).
+      auto Found = UnitOf.find(F.At.File);
+      auto Unit = Results.begin() + (Found == UnitOf.end() ? 0 : Found->second);
       unsigned Offset = Sources.offsetOf(F.At.File, F.At.Line, F.At.Column);
       // Already reported by the check itself (its SummaryFile option).
       if (llvm::any_of(Unit->Diagnostics, [&](const corolint::cli::TuDiagnostic &D) {
