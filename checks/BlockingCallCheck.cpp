@@ -1,6 +1,7 @@
 //===- BlockingCallCheck.cpp - coro-blocking-call -------------------------===//
 
 #include "checks/BlockingCallCheck.h"
+#include "checks/analysis/Descriptors.h"
 #include "checks/analysis/Rewrite.h"
 
 #include "clang/AST/ASTContext.h"
@@ -58,26 +59,6 @@ const ValueDecl *referencedDecl(const Expr *E) {
     return Ref->getDecl();
   if (const auto *Member = llvm::dyn_cast<MemberExpr>(E))
     return Member->getMemberDecl();
-  return nullptr;
-}
-
-/// The variable or member an fd expression comes from: `fd`, `this->fd_`,
-/// or `socket` of `socket.native_handle()`.
-const ValueDecl *rootDecl(const Expr *E) {
-  while (E) {
-    E = E->IgnoreParenImpCasts();
-    if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(E)) {
-      E = Member->getImplicitObjectArgument();
-      continue;
-    }
-    if (const auto *Field = llvm::dyn_cast<MemberExpr>(E)) {
-      if (llvm::isa<CXXThisExpr>(Field->getBase()->IgnoreParenImpCasts()))
-        return Field->getMemberDecl();
-      E = Field->getBase();
-      continue;
-    }
-    return referencedDecl(E);
-  }
   return nullptr;
 }
 
@@ -169,10 +150,11 @@ bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
 
 /// True if \p Final is an I/O call that blocks only on a descriptor that is
 /// not ready, and the coroutine hands the helper (\p S calls it) a
-/// descriptor it awaited for readiness: a non-blocking descriptor, as for a
+/// descriptor it awaited for readiness or made non-blocking: as for a
 /// direct call.
-bool passesAwaitedFd(const Stmt &S, const analysis::Fact &Final,
-                     const analysis::AsyncPlacement &Where) {
+bool passesNonBlockingFd(const Stmt &S, const analysis::Fact &Final,
+                         const analysis::AsyncPlacement &Where,
+                         analysis::DescriptorOrigins &Descriptors) {
   const auto *Call = llvm::dyn_cast<CallExpr>(&S);
   if (Final.Cond != Condition::FdNotAwaited || !Call || !Where.Coroutine)
     return false;
@@ -184,8 +166,10 @@ bool passesAwaitedFd(const Stmt &S, const analysis::Fact &Final,
   if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(Call))
     Inputs.push_back(Member->getImplicitObjectArgument());
   return llvm::any_of(Inputs, [&](const Expr *E) {
-    const ValueDecl *D = rootDecl(E);
-    return D && isAwaitedIn(Coro->getBody(), D);
+    const ValueDecl *D = analysis::descriptorRoot(E);
+    return D && (isAwaitedIn(Coro->getBody(), D) ||
+                 Descriptors.isNonBlocking(*D, *Where.Coroutine,
+                                           /*IsWrite=*/false));
   });
 }
 
@@ -195,7 +179,8 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
                                      tidy::ClangTidyContext *Context)
     : CoroCheckBase(Name, Context),
       MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
-      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)) {
+      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)),
+      ReportColdPaths(Options.getLocalOrGlobal("ReportColdPaths", false)) {
   SleepForTemplate = readTemplate("SleepForTemplate", Profile.SleepFor);
   SleepUntilTemplate = readTemplate("SleepUntilTemplate", Profile.SleepUntil);
   OffloadTemplate = readTemplate("OffloadTemplate", Profile.Offload);
@@ -222,9 +207,18 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
   }
 
   // The catalog, indexed.
+  bool Logging = EnabledCategories.contains(static_cast<unsigned>(Category::Logging));
   for (const BlockingApi &Entry : catalog::blockingApis()) {
     if (Entry.Cat == Category::Cpu)
       continue; // coro-cpu-bound-loop's
+    // A logger of the project's own sources is not followed into either
+    // (C functions are in system headers, which are not followed).
+    if (Entry.Cat == Category::Logging && !Logging &&
+        !Entry.Name.starts_with("::"))
+      LoggingStops.push_back(Entry.Kind == ApiKind::Function ? Entry.Name.str()
+                             : Entry.Kind == ApiKind::Method
+                                 ? (Entry.Class + "::" + Entry.Name).str()
+                                 : Entry.Class.str());
     switch (Entry.Kind) {
     case ApiKind::Function:
       Functions[catalog::plainName(Entry.Name)].push_back(&Entry);
@@ -298,6 +292,7 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "AllowedFunctions", analysis::joinList(AllowedFunctions));
   Options.store(Opts, "MaxCallDepth", MaxCallDepth);
   Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
+  Options.store(Opts, "ReportColdPaths", ReportColdPaths);
   Options.store(Opts, "SummaryFile", SummaryFile);
 }
 
@@ -345,6 +340,8 @@ bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Cal
     return isStdin(Subject);
   case Condition::SubjectNotStdStream:
     return Subject && !isStandardStream(Subject);
+  case Condition::SubjectIsStdStream:
+    return isStandardStream(Subject);
   case Condition::SubjectIsFileStream:
     return isFileStream(Subject);
   case Condition::NotFileStatus: {
@@ -372,9 +369,12 @@ bool BlockingCallCheck::conditionHolds(const BlockingApi &Entry, const Expr &Cal
     });
   }
   case Condition::FdNotAwaited: {
-    const ValueDecl *Fd = rootDecl(Subject);
+    const ValueDecl *Fd = analysis::descriptorRoot(Subject);
     if (!Fd || !Where.Coroutine)
       return true;
+    bool IsWrite = Entry.Name.contains("write");
+    if (descriptors(Ctx).isNonBlocking(*Fd, *Where.Coroutine, IsWrite))
+      return false;
     const auto *Body =
         llvm::dyn_cast_or_null<CoroutineBodyStmt>(Where.Coroutine->getBody());
     return !isAwaitedIn(Body ? Body->getBody() : Where.Coroutine->getBody(), Fd);
@@ -388,6 +388,11 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
                             const analysis::AsyncPlacement &Where,
                             ASTContext &Ctx) const {
   if (analysis::isDeclaredNonBlocking(Callee))
+    return std::nullopt;
+  // What a logging macro expands to is logging (off by default), whatever
+  // it calls.
+  if (!EnabledCategories.contains(static_cast<unsigned>(Category::Logging)) &&
+      analysis::inLoggingMacro(Call.getBeginLoc(), Ctx))
     return std::nullopt;
   for (const std::string &Allowed : AllowedFunctions)
     if (analysis::nameMatches(Callee, Allowed))
@@ -539,12 +544,23 @@ BlockingCallCheck::factOf(const Stmt &S, const analysis::AsyncPlacement &Where,
   return F;
 }
 
+analysis::DescriptorOrigins &
+BlockingCallCheck::descriptors(const ASTContext &Ctx) const {
+  if (!Descriptors || &Descriptors->context() != &Ctx)
+    Descriptors = std::make_unique<analysis::DescriptorOrigins>(Ctx);
+  return *Descriptors;
+}
+
 analysis::CallSummaries &BlockingCallCheck::summaries(ASTContext &Ctx) {
   if (!Summaries || &Summaries->context() != &Ctx) {
     analysis::CallSummaryOptions Opts;
     Opts.MaxCallDepth = MaxCallDepth;
     Opts.FollowVirtualCalls = FollowVirtualCalls;
+    Opts.ReportColdPaths = ReportColdPaths;
     Opts.StopFunctions = AllowedFunctions;
+    llvm::append_range(Opts.StopFunctions, LoggingStops);
+    Opts.FollowLogging =
+        EnabledCategories.contains(static_cast<unsigned>(Category::Logging));
     Summaries = std::make_unique<analysis::CallSummaries>(
         Ctx, ContextOptions, std::move(Opts),
         [this, &Ctx](const Stmt &S, const analysis::AsyncPlacement &Where,
@@ -582,9 +598,11 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
         Edges.clear();
         Calls.callsOf(S, Edges);
         for (const analysis::CallEdge &Edge : Edges) {
-          if (const analysis::CallChain *Chain = Calls.chainFrom(*Edge.Callee)) {
-            if (!passesAwaitedFd(S, *Chain->Final, Where) &&
-                firstReportAt(Edge.Loc))
+          if (const analysis::CallChain *Chain = Calls.chainFrom(
+                  *Edge.Callee, analysis::engagesOptionalFeature(S, Parents))) {
+            if (!passesNonBlockingFd(S, *Chain->Final, Where,
+                                     descriptors(Ctx)) &&
+                firstChainReportAt(Edge.Loc, *Chain, *Result.SourceManager))
               diagnoseChain(S, Edge, *Chain, Where, Parents, Result);
             return;
           }
@@ -755,10 +773,7 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
     }
   } // the warning is emitted here, before its notes
 
-  for (unsigned I = 0; I < Chain.Calls.size(); ++I)
-    diag(Chain.Calls[I].Loc, "'%0' calls '%1'", DiagnosticIDs::Note)
-        << analysis::functionName(*Chain.Functions[I])
-        << analysis::functionName(*Chain.Functions[I + 1]);
+  noteChainCalls(Chain);
   diag(Final.Site->getBeginLoc(),
        Final.Kind == analysis::Fact::Construction
            ? "'%0' constructs '%1', which blocks"
@@ -768,6 +783,7 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
 
   if (!Replacement.empty() && Fix == FixKind::OffloadOnNote)
     noteErrnoOffload(Edge.Loc, CallRange, Replacement, SM);
+  noteColdPath(Chain, ReportColdPaths);
   noteInlineLambda(Where);
 }
 

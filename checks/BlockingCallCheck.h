@@ -5,6 +5,7 @@
 
 #include "checks/CoroCheckBase.h"
 #include "checks/analysis/CallSummary.h"
+#include "checks/analysis/Descriptors.h"
 #include "checks/analysis/ExternalSummaries.h"
 #include "checks/catalog/BlockingApis.h"
 
@@ -31,6 +32,7 @@ public:
   void onStartOfTranslationUnit() override {
     CoroCheckBase::onStartOfTranslationUnit();
     Summaries.reset();
+    Descriptors.reset();
   }
 
 private:
@@ -60,6 +62,8 @@ private:
   std::optional<analysis::Fact> factOf(const clang::Stmt &S,
                                        const analysis::AsyncPlacement &Where,
                                        clang::ASTContext &Ctx) const;
+  /// Where the descriptors of this TU come from.
+  analysis::DescriptorOrigins &descriptors(const clang::ASTContext &Ctx) const;
   /// The call summaries of this TU, created on first use.
   analysis::CallSummaries &summaries(clang::ASTContext &Ctx);
   /// Reports \p S, a call of a helper that blocks through \p Chain.
@@ -95,11 +99,16 @@ private:
   std::string OffloadTemplate;
   std::vector<std::string> BlockingFunctions;
   std::vector<std::string> AllowedFunctions;
+  /// The logging category's APIs when it is off: not followed into.
+  std::vector<std::string> LoggingStops;
   std::string EnabledCategoriesOption;
   llvm::DenseSet<unsigned> EnabledCategories;
   unsigned MaxCallDepth;
   bool FollowVirtualCalls;
+  bool ReportColdPaths;
   std::unique_ptr<analysis::CallSummaries> Summaries;
+  /// Where the descriptors of this TU come from, created on first use.
+  mutable std::unique_ptr<analysis::DescriptorOrigins> Descriptors;
 
   /// Catalog lookups: free functions by qualified name, member functions by
   /// their name, constructors by class.

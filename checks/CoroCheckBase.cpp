@@ -131,6 +131,19 @@ bool CoroCheckBase::firstReportAt(clang::SourceLocation Loc) {
   return Loc.isValid() && Reported.insert(Loc.getRawEncoding()).second;
 }
 
+bool CoroCheckBase::firstChainReportAt(clang::SourceLocation Loc,
+                                       const analysis::CallChain &Chain,
+                                       const clang::SourceManager &SM) {
+  if (!firstReportAt(Loc))
+    return false;
+  clang::SourceLocation At = SM.getExpansionLoc(Loc);
+  std::uint64_t Line =
+      (static_cast<std::uint64_t>(SM.getFileID(At).getHashValue()) << 32) |
+      SM.getExpansionLineNumber(At);
+  return ReportedChains.insert({Chain.Final ? Chain.Final->Site : nullptr, Line})
+      .second;
+}
+
 void CoroCheckBase::noteInlineLambda(const analysis::AsyncPlacement &Where) {
   const clang::Expr *Invocation = Where.InlineLambdaCall;
   if (!Invocation)
@@ -157,6 +170,34 @@ bool CoroCheckBase::exportSummaries(
     return false;
   analysis::exportToSink(Name, Summaries());
   return true;
+}
+
+void CoroCheckBase::noteChainCalls(const analysis::CallChain &Chain) {
+  for (unsigned I = 0; I < Chain.Calls.size(); ++I)
+    diag(Chain.Calls[I].Loc, "'%0' calls '%1'", clang::DiagnosticIDs::Note)
+        << analysis::functionName(*Chain.Functions[I])
+        << analysis::functionName(*Chain.Functions[I + 1]);
+}
+
+void CoroCheckBase::noteColdPath(const analysis::CallChain &Chain,
+                                 bool ReportColdPaths) {
+  // Without the option, a chain is cold only where the call turned an
+  // optional feature on, which is the common path for that call.
+  if (!ReportColdPaths)
+    return;
+  for (const analysis::CallEdge &Call : Chain.Calls)
+    if (Call.Cold != analysis::ColdReason::None) {
+      diag(Call.Loc, "this call is %0: a cold path, reported because of "
+                     "option ReportColdPaths",
+           clang::DiagnosticIDs::Note)
+          << analysis::describeColdReason(Call.Cold);
+      return;
+    }
+  if (Chain.Final && Chain.Final->Cold != analysis::ColdReason::None)
+    diag(Chain.Final->Site->getBeginLoc(),
+         "this is %0: a cold path, reported because of option ReportColdPaths",
+         clang::DiagnosticIDs::Note)
+        << analysis::describeColdReason(Chain.Final->Cold);
 }
 
 } // namespace corolint

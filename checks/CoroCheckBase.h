@@ -36,6 +36,7 @@ public:
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void onStartOfTranslationUnit() override {
     Reported.clear();
+    ReportedChains.clear();
     Walked.clear();
   }
 
@@ -63,9 +64,24 @@ protected:
   /// instantiations share the pattern's locations and are reported once).
   bool firstReportAt(clang::SourceLocation Loc);
 
+  /// As firstReportAt for a call of a helper that reaches a fact through
+  /// \p Chain; also false if a call on the same line was reported reaching
+  /// the same fact (a temporary's and a local's destructor, one finding).
+  bool firstChainReportAt(clang::SourceLocation Loc,
+                          const analysis::CallChain &Chain,
+                          const clang::SourceManager &SM);
+
   /// For a finding inside a lambda invoked on the spot: a note at the
   /// invocation saying the lambda runs on the coroutine's thread.
   void noteInlineLambda(const analysis::AsyncPlacement &Where);
+
+  /// The notes of a chain's calls (`'f' calls 'g'`), from the helper the
+  /// coroutine calls down to the function that holds the fact.
+  void noteChainCalls(const analysis::CallChain &Chain);
+
+  /// With ReportColdPaths, a note where the chain leaves the common path:
+  /// the first of its calls, or its fact, that is on a cold path.
+  void noteColdPath(const analysis::CallChain &Chain, bool ReportColdPaths);
 
   /// With the corolint command's summary sink installed on this thread
   /// (analysis/SummarySink.h), matches the translation unit once.
@@ -84,6 +100,8 @@ private:
   std::string Name; ///< the check's name, for the summary sink
   clang::tidy::utils::IncludeInserter Inserter;
   llvm::DenseSet<unsigned> Reported;
+  /// (the fact, the file and line of the call) of reported chains.
+  llvm::DenseSet<std::pair<const void *, std::uint64_t>> ReportedChains;
   llvm::DenseSet<const clang::FunctionDecl *> Walked;
 };
 

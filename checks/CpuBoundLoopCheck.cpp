@@ -262,7 +262,8 @@ CpuBoundLoopCheck::CpuBoundLoopCheck(StringRef Name,
       CpuHeavyFunctions(
           analysis::splitList(Options.get("CpuHeavyFunctions", ""))),
       MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
-      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)) {
+      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)),
+      ReportColdPaths(Options.getLocalOrGlobal("ReportColdPaths", false)) {
   if (MinIterations == 0) {
     configurationDiag("option 'MinIterations' must be at least 1; using 100000");
     MinIterations = 100000;
@@ -283,6 +284,7 @@ void CpuBoundLoopCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "CpuOffloadTemplate", CpuOffloadTemplate);
   Options.store(Opts, "MaxCallDepth", MaxCallDepth);
   Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
+  Options.store(Opts, "ReportColdPaths", ReportColdPaths);
 }
 
 void CpuBoundLoopCheck::registerMatchers(MatchFinder *Finder) {
@@ -388,6 +390,7 @@ analysis::CallSummaries &CpuBoundLoopCheck::summaries(ASTContext &Ctx) {
     analysis::CallSummaryOptions Opts;
     Opts.MaxCallDepth = MaxCallDepth;
     Opts.FollowVirtualCalls = FollowVirtualCalls;
+    Opts.ReportColdPaths = ReportColdPaths;
     Summaries = std::make_unique<analysis::CallSummaries>(
         Ctx, ContextOptions, std::move(Opts),
         [this, &Ctx](const Stmt &S, const analysis::AsyncPlacement &Where,
@@ -446,8 +449,9 @@ void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
         Edges.clear();
         Calls.callsOf(S, Edges);
         for (const analysis::CallEdge &Edge : Edges)
-          if (const analysis::CallChain *Chain = Calls.chainFrom(*Edge.Callee)) {
-            if (firstReportAt(Edge.Loc))
+          if (const analysis::CallChain *Chain = Calls.chainFrom(
+                  *Edge.Callee, analysis::engagesOptionalFeature(S, Parents))) {
+            if (firstChainReportAt(Edge.Loc, *Chain, *Result.SourceManager))
               reportChain(S, Edge, *Chain, Where, Parents, Result);
             return;
           }
@@ -635,10 +639,7 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
     }
   } // the warning is emitted here, before its notes
 
-  for (unsigned I = 0; I < Chain.Calls.size(); ++I)
-    diag(Chain.Calls[I].Loc, "'%0' calls '%1'", DiagnosticIDs::Note)
-        << analysis::functionName(*Chain.Functions[I])
-        << analysis::functionName(*Chain.Functions[I + 1]);
+  noteChainCalls(Chain);
   if (Final.Kind != analysis::Fact::Loop)
     diag(Final.Site->getBeginLoc(),
          Final.Kind == analysis::Fact::Construction
@@ -655,6 +656,7 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
     diag(Final.Site->getBeginLoc(), "'%0' runs a loop nest of depth %1",
          DiagnosticIDs::Note)
         << Last << Final.Depth;
+  noteColdPath(Chain, ReportColdPaths);
   noteInlineLambda(Where);
 }
 

@@ -72,6 +72,7 @@ private:
   std::string CpuOffloadTemplate;
   unsigned MaxCallDepth;
   bool FollowVirtualCalls;
+  bool ReportColdPaths;
   std::unique_ptr<analysis::CallSummaries> Summaries;
   /// Catalog and user entries of CPU-heavy functions, by qualified name.
   llvm::StringSet<> HeavyFunctions;

@@ -21,6 +21,7 @@ CATEGORIES = [
     ("Network", "network"), ("Http", "http"), ("Database", "database"),
     ("Process", "process"), ("ThreadWait", "thread-wait"),
     ("SyncWait", "sync-wait"), ("Lock", "lock (off by default)"),
+    ("Logging", "logging (off by default)"),
     ("Cpu", "cpu (reported by coro-cpu-bound-loop)"),
 ]
 FIXES = {
@@ -32,6 +33,7 @@ FIXES = {
 CONDITIONS = {
     "None": "", "SubjectIsStdin": "on stdin / std::cin",
     "SubjectNotStdStream": "not on stdin/stdout/stderr",
+    "SubjectIsStdStream": "on stdout/stderr / std::cout, cerr, clog",
     "SubjectIsFileStream": "on a file stream", "NotFileStatus": "on a path, not a file_status",
     "NonZeroTimeout": "timeout not a constant zero", "HasArguments": "with arguments",
     "FdNotAwaited": "fd not awaited for readiness in the coroutine",

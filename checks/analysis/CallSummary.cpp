@@ -94,6 +94,43 @@ bool inStaticInitializer(ParentChain Parents) {
   return false;
 }
 
+/// True if \p S, or something in it (not inside other lambdas), hands the
+/// lambda of class \p Closure to an OffloadFunctions entry.
+bool handsToOffload(const Stmt *S, const CXXRecordDecl *Closure,
+                    const AsyncContextOptions &Context) {
+  if (!S)
+    return false;
+  llvm::ArrayRef<const Expr *> Args;
+  const NamedDecl *Callee = nullptr;
+  if (const auto *Call = llvm::dyn_cast<CallExpr>(S)) {
+    Callee = Call->getDirectCallee();
+    Args = llvm::ArrayRef(Call->getArgs(), Call->getNumArgs());
+  } else if (const auto *Construct = llvm::dyn_cast<CXXConstructExpr>(S)) {
+    Callee = Construct->getConstructor();
+    Args = llvm::ArrayRef(Construct->getArgs(), Construct->getNumArgs());
+  }
+  if (Callee && isListed(Callee, Context.OffloadFunctions))
+    for (const Expr *Arg : Args)
+      if (const LambdaExpr *L = asLambda(Arg); L && L->getLambdaClass() == Closure)
+        return true;
+  for (const Stmt *Child : S->children())
+    if (handsToOffload(Child, Closure, Context))
+      return true;
+  return false;
+}
+
+/// True if \p FD is the call operator of a lambda that, where it is
+/// written, is handed to an OffloadFunctions entry: its work runs on the
+/// offload's thread, also when the machinery that takes it there (an
+/// executor's bridge coroutine) calls it.
+bool isOffloadedLambda(const FunctionDecl &FD, const AsyncContextOptions &Context) {
+  const CXXRecordDecl *Closure = classOf(FD);
+  if (!Closure || !Closure->isLambda() || Context.OffloadFunctions.empty())
+    return false;
+  const auto *Writer = llvm::dyn_cast<FunctionDecl>(Closure->getDeclContext());
+  return Writer && handsToOffload(Writer->getBody(), Closure, Context);
+}
+
 } // namespace
 
 bool isDeclaredNonBlocking(const FunctionDecl &FD) {
@@ -141,6 +178,9 @@ void CallSummaries::callsOf(const Stmt &S,
       Out.push_back({Callee->getCanonicalDecl(), Site, Loc});
   };
   bool FollowVirtual = Options.FollowVirtualCalls;
+  // What a logging macro expands to is logging, whatever it calls.
+  if (!Options.FollowLogging && inLoggingMacro(S.getBeginLoc(), Ctx))
+    return;
 
   if (const auto *Call = llvm::dyn_cast<CallExpr>(&S)) {
     const FunctionDecl *Callee = Call->getDirectCallee();
@@ -214,7 +254,8 @@ bool CallSummaries::isFollowed(const FunctionDecl &Callee) {
       !isDeclaredNonBlocking(*Key) &&
       !isListed(Def, Context.OffloadFunctions) &&
       !isListed(Def, Context.InlineFunctions) &&
-      !isListed(Def, Options.StopFunctions);
+      !isListed(Def, Options.StopFunctions) &&
+      !isOffloadedLambda(*Def, Context);
   It->second = Result;
   return Result;
 }
@@ -259,12 +300,25 @@ CallSummaries::summarize(const FunctionDecl &Def) {
                   if (SM.isInSystemHeader(S.getBeginLoc()) ||
                       inStaticInitializer(Parents))
                     return;
+                  // Where a helper blocks only when something went wrong
+                  // or an option is on, the common case does not block.
+                  auto Cold = [&] {
+                    return coldReason(S, Where, Parents, Ctx);
+                  };
+                  // They are kept with the reason: a call that turns an
+                  // optional feature on takes that path (chainFrom).
                   if (std::optional<Fact> F = Classify(S, Where, Parents)) {
+                    F->Cold = Cold();
                     Summary->Facts.push_back(std::move(*F));
                     return;
                   }
                   Edges.clear();
                   callsOf(S, Edges);
+                  if (Edges.empty())
+                    return;
+                  ColdReason Reason = Cold();
+                  for (CallEdge &E : Edges)
+                    E.Cold = Reason;
                   AddEdges(Edges);
                 });
 
@@ -285,8 +339,15 @@ CallSummaries::summarize(const FunctionDecl &Def) {
   return Summary;
 }
 
-const CallChain *CallSummaries::chainFrom(const FunctionDecl &FD) {
+bool CallSummaries::takes(ColdReason Reason, bool FeatureOn) const {
+  return Reason == ColdReason::None || Options.ReportColdPaths ||
+         (FeatureOn && Reason == ColdReason::Feature);
+}
+
+const CallChain *CallSummaries::chainFrom(const FunctionDecl &FD,
+                                          bool FeatureOn) {
   const FunctionDecl *Root = FD.getCanonicalDecl();
+  auto &Chains = this->Chains[FeatureOn ? 1 : 0];
   if (auto It = Chains.find(Root); It != Chains.end())
     return It->second.get();
   if (Options.MaxCallDepth == 0 || !isFollowed(*Root)) {
@@ -309,9 +370,15 @@ const CallChain *CallSummaries::chainFrom(const FunctionDecl &FD) {
        ++Depth) {
     for (const FunctionDecl *F : Level) {
       const FunctionSummary *S = summaryOf(*F);
-      if (S && !S->Facts.empty()) {
+      if (!S)
+        continue;
+      for (const Fact &Candidate : S->Facts)
+        if (takes(Candidate.Cold, FeatureOn)) {
+          FoundFact = &Candidate;
+          break;
+        }
+      if (FoundFact) {
         Found = F;
-        FoundFact = &S->Facts.front();
         break;
       }
     }
@@ -323,7 +390,8 @@ const CallChain *CallSummaries::chainFrom(const FunctionDecl &FD) {
       if (!S)
         continue;
       for (const CallEdge &E : S->Calls) {
-        if (Seen.count(E.Callee) || !isFollowed(*E.Callee))
+        if (!takes(E.Cold, FeatureOn) || Seen.count(E.Callee) ||
+            !isFollowed(*E.Callee))
           continue;
         // A function already known to reach nothing within MaxCallDepth
         // reaches nothing within what is left of it either.
@@ -438,6 +506,8 @@ std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries) {
                       isDeclaredNonBlocking(*FD->getCanonicalDecl());
     E.IsOffload = isListed(FD, Summaries.contextOptions().OffloadFunctions);
     for (const Fact &F : S->Facts) {
+      if (!Summaries.takes(F.Cold, /*FeatureOn=*/false))
+        continue;
       ExportedSummary::ExportedFact Fact;
       Fact.Api = F.Api;
       Fact.Category = F.Kind == Fact::Loop
@@ -447,7 +517,8 @@ std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries) {
       E.Facts.push_back(std::move(Fact));
     }
     for (const CallEdge &Call : S->Calls)
-      E.Calls.push_back(ExportCall(Call));
+      if (Summaries.takes(Call.Cold, /*FeatureOn=*/false))
+        E.Calls.push_back(ExportCall(Call));
     for (const CallEdge &Call : S->Offloads)
       E.Offloads.push_back(ExportCall(Call));
     Out.push_back(std::move(E));

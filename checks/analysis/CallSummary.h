@@ -15,6 +15,10 @@
 // template parameter; not calls into system headers, coroutines, functions
 // declared non-blocking, OffloadFunctions and InlineFunctions entries, nor
 // virtual calls (unless FollowVirtualCalls) or calls through pointers.
+// Facts and calls on a cold path of a function (an error branch, a branch
+// on a log severity; analysis/ColdPath.h) are recorded with the reason and
+// left out of chains unless ReportColdPaths; calls written in logging
+// macros are not recorded unless FollowLogging.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +26,7 @@
 #define COROLINT_CHECKS_ANALYSIS_CALLSUMMARY_H
 
 #include "checks/analysis/AsyncContext.h"
+#include "checks/analysis/ColdPath.h"
 #include "checks/catalog/BlockingApis.h"
 
 #include "clang/AST/ASTContext.h"
@@ -75,6 +80,8 @@ struct Fact {
   std::uint64_t Iterations = 0;
   /// A loop nest: its depth.
   unsigned Depth = 0;
+  /// Set when the fact is on a cold path of its function.
+  ColdReason Cold = ColdReason::None;
 };
 
 /// A call from a function body: a call expression, a construction, a
@@ -86,6 +93,8 @@ struct CallEdge {
   const clang::Stmt *Site = nullptr;
   /// Where diagnostics point: the call's start, or the local's name.
   clang::SourceLocation Loc;
+  /// Set when the call is on a cold path of its function.
+  ColdReason Cold = ColdReason::None;
 };
 
 /// What one function does when it is called, as far as its own body shows.
@@ -119,6 +128,12 @@ struct CallSummaryOptions {
   bool FollowVirtualCalls = false;
   /// Functions never followed (besides those declared non-blocking).
   std::vector<std::string> StopFunctions;
+  /// Keep the facts and calls of a function that are on a cold path
+  /// (analysis/ColdPath.h); by default a chain never goes through one.
+  bool ReportColdPaths = false;
+  /// Follow the calls written in logging macros (the `logging` category
+  /// is enabled).
+  bool FollowLogging = false;
 };
 
 /// Classifies a statement of a function body as a fact, given where it
@@ -153,7 +168,15 @@ public:
   /// functions (memoised); null if there is none or FD is not followed.
   /// Calls are followed breadth first, so recursion ends and the chain is
   /// the shortest one; between chains of one length, source order decides.
-  const CallChain *chainFrom(const clang::FunctionDecl &FD);
+  /// Facts and calls on cold paths are skipped unless ReportColdPaths; with
+  /// \p FeatureOn (the call turns an optional feature on, see
+  /// engagesOptionalFeature), those on a branch on such a feature are not.
+  const CallChain *chainFrom(const clang::FunctionDecl &FD,
+                             bool FeatureOn = false);
+
+  /// True if a chain goes through a fact or a call on a path that is cold
+  /// for \p Reason.
+  bool takes(ColdReason Reason, bool FeatureOn) const;
 
   const CallSummaryOptions &options() const { return Options; }
   const AsyncContextOptions &contextOptions() const { return Context; }
@@ -168,7 +191,9 @@ private:
   FactClassifier Classify;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionSummary>>
       Summaries;
-  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<CallChain>> Chains;
+  /// Per FeatureOn.
+  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<CallChain>>
+      Chains[2];
   llvm::DenseMap<const clang::FunctionDecl *, bool> Followed;
 };
 

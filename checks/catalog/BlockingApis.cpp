@@ -36,6 +36,7 @@ constexpr CategoryInfo Categories[] = {
     {Category::ThreadWait, "thread-wait", "waits for another thread", true},
     {Category::SyncWait, "sync-wait", "", true},
     {Category::Lock, "lock", "takes a lock", false},
+    {Category::Logging, "logging", "logging", false},
     {Category::Annotated, "annotated", "annotated as blocking", true},
     {Category::User, "user", "listed in BlockingFunctions", true},
     {Category::Cpu, "cpu", "CPU-heavy", false},

@@ -28,6 +28,9 @@ enum class Category : std::uint8_t {
   ThreadWait,
   SyncWait,
   Lock,
+  /// Writes to the standard streams and calls of the usual loggers: off by
+  /// default, and then not followed into either.
+  Logging,
   /// Functions and types annotated `corolint::blocking` or
   /// `[[clang::blocking]]`.
   Annotated,
@@ -57,6 +60,7 @@ enum class Condition : std::uint8_t {
   None,
   SubjectIsStdin,      ///< the subject is std::cin (or wcin) or stdin
   SubjectNotStdStream, ///< the subject is not a standard stream (logging)
+  SubjectIsStdStream,  ///< the subject is std::cout, cerr, clog, stdout or stderr
   SubjectIsFileStream, ///< the subject is a std::basic_[io]fstream
   NotFileStatus,       ///< the argument is a path, not a file_status value
   NonZeroTimeout,      ///< the timeout is not a literal zero (a poll)
