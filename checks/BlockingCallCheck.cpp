@@ -389,6 +389,10 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
                             ASTContext &Ctx) const {
   if (analysis::isDeclaredNonBlocking(Callee))
     return std::nullopt;
+  // The condition of `assert` is a debug build's check: release builds
+  // do not run it.
+  if (analysis::inStandardAssert(Call.getBeginLoc(), Ctx))
+    return std::nullopt;
   // What a logging macro expands to is logging (off by default), whatever
   // it calls.
   if (!EnabledCategories.contains(static_cast<unsigned>(Category::Logging)) &&

@@ -178,8 +178,10 @@ void CallSummaries::callsOf(const Stmt &S,
       Out.push_back({Callee->getCanonicalDecl(), Site, Loc});
   };
   bool FollowVirtual = Options.FollowVirtualCalls;
-  // What a logging macro expands to is logging, whatever it calls.
-  if (!Options.FollowLogging && inLoggingMacro(S.getBeginLoc(), Ctx))
+  // What a logging macro expands to is logging, whatever it calls; the
+  // condition of `assert` runs in debug builds only.
+  if ((!Options.FollowLogging && inLoggingMacro(S.getBeginLoc(), Ctx)) ||
+      inStandardAssert(S.getBeginLoc(), Ctx))
     return;
 
   if (const auto *Call = llvm::dyn_cast<CallExpr>(&S)) {

@@ -316,6 +316,17 @@ ColdReason coldReason(const Stmt &S, const AsyncPlacement &Where,
   return ColdReason::None;
 }
 
+bool inStandardAssert(SourceLocation Loc, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (unsigned Depth = 0; Loc.isMacroID() && Depth < 32; ++Depth) {
+    if (SM.isMacroArgExpansion(Loc) &&
+        Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts()) == "assert")
+      return true;
+    Loc = SM.getImmediateMacroCallerLoc(Loc);
+  }
+  return false;
+}
+
 bool inLoggingMacro(SourceLocation Loc, const ASTContext &Ctx) {
   return Loc.isMacroID() &&
          inMacroWithWord(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),

@@ -58,6 +58,10 @@ ColdReason coldReason(const clang::Stmt &S, const AsyncPlacement &Where,
 /// throws").
 llvm::StringRef describeColdReason(ColdReason Reason);
 
+/// True if \p Loc is in the condition of the standard `assert` macro,
+/// which exists only in builds without NDEBUG: a debug build's check.
+bool inStandardAssert(clang::SourceLocation Loc, const clang::ASTContext &Ctx);
+
 /// True if \p Loc is spelled in the expansion of a logging macro (its name
 /// has a word of catalog::loggingMacroWords()).
 bool inLoggingMacro(clang::SourceLocation Loc, const clang::ASTContext &Ctx);

@@ -9,6 +9,7 @@
 // RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=COLD --config="{CheckOptions: {ReportColdPaths: true}}"
 
 #include <aio/aio.hpp>
+#include <cassert>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -190,6 +191,9 @@ aio::task<void> handle(bool ok, int n, const char *text) {
   // CHECK-MESSAGES-DEFAULT: :[[@LINE-1]]:3: warning: call to 'else_of_throw' in coroutine 'handle'
   // CHECK-MESSAGES-COLD: :[[@LINE-2]]:3: warning: call to 'else_of_throw' in coroutine 'handle'
   // CHECK-FIXES-DEFAULT: {{^}}  co_await aio::to_thread([&] { return else_of_throw(ok); });{{$}}
+
+  // The condition of the standard assert runs in debug builds only.
+  assert(load_flag());
 
   // The coroutine's own error branch is its own code: reported.
   if (!ok) {
