@@ -227,4 +227,55 @@ TEST_F(CallSummaryTest, ExportNamesFunctionsByUSR) {
   EXPECT_FALSE(B->IsCoroutine);
 }
 
+TEST_F(CallSummaryTest, ColdFactsAndCallsAreRecordedWithTheirReason) {
+  parse("[[noreturn]] void die();"
+        "void leaf() { block(); }"
+        "void g(bool bad, int level) {"
+        "  if (bad) { block(); die(); }"
+        "  if (level > 3) leaf();"
+        "  try { leaf(); } catch (...) { leaf(); }"
+        "}");
+  const auto *S = Summaries->summaryOf(function("g"));
+  ASSERT_TRUE(S);
+  ASSERT_EQ(S->Facts.size(), 1u);
+  EXPECT_EQ(S->Facts[0].Cold, corolint::analysis::ColdReason::NoReturn);
+  ASSERT_EQ(S->Calls.size(), 4u); // die, leaf x3
+  EXPECT_EQ(S->Calls[1].Cold, corolint::analysis::ColdReason::Severity);
+  EXPECT_EQ(S->Calls[2].Cold, corolint::analysis::ColdReason::None);
+  EXPECT_EQ(S->Calls[3].Cold, corolint::analysis::ColdReason::Handler);
+}
+
+TEST_F(CallSummaryTest, ChainsSkipColdPathsUnlessAsked) {
+  parse("void cold(bool bad) { if (bad) [[unlikely]] { block(); } }"
+        "void flagged(bool gzip) { if (gzip) block(); }"
+        "void calls_cold(bool bad) { cold(bad); }");
+  EXPECT_EQ(chainFrom("cold"), "");
+  EXPECT_EQ(chainFrom("calls_cold"), "");
+  EXPECT_EQ(chainFrom("flagged"), "");
+  // A call that turns the feature on takes the feature's branch only.
+  EXPECT_TRUE(Summaries->chainFrom(function("flagged"), /*FeatureOn=*/true));
+  EXPECT_FALSE(Summaries->chainFrom(function("cold"), /*FeatureOn=*/true));
+
+  Options.ReportColdPaths = true;
+  parse("void cold(bool bad) { if (bad) [[unlikely]] { block(); } }"
+        "void calls_cold(bool bad) { cold(bad); }");
+  EXPECT_EQ(chainFrom("calls_cold"), "calls_cold-cold");
+}
+
+TEST(ColdPathTest, IdentifierWords) {
+  auto Words = [](llvm::StringRef Id) {
+    llvm::SmallVector<std::string, 4> Out;
+    corolint::analysis::identifierWords(Id, Out);
+    std::string Joined;
+    for (const std::string &W : Out)
+      Joined += (Joined.empty() ? "" : "|") + W;
+    return Joined;
+  };
+  EXPECT_EQ(Words("kLogLevel"), "k|log|level");
+  EXPECT_EQ(Words("SPDLOG_INFO"), "spdlog|info");
+  EXPECT_EQ(Words("HTTPServer"), "http|server");
+  EXPECT_EQ(Words("enable_ws_deflate_"), "enable|ws|deflate");
+  EXPECT_EQ(Words("dialog"), "dialog");
+}
+
 } // namespace
