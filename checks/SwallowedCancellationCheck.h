@@ -8,8 +8,8 @@
 namespace corolint {
 
 /// Finds catch handlers in async coroutines that catch the runtime's
-/// cancellation exception around a suspension point and do not rethrow it;
-/// inserts a rethrowing handler before them.
+/// cancellation exception around a suspension point, do not rethrow it and
+/// carry on after it; inserts a rethrowing handler before them.
 ///
 /// Documentation: docs/checks/coro-swallowed-cancellation.md
 class SwallowedCancellationCheck : public CoroCheckBase {
@@ -31,6 +31,7 @@ private:
   };
 
   void checkTry(const clang::CXXTryStmt &Try, const analysis::AsyncPlacement &Where,
+                analysis::ParentChain Parents,
                 const clang::ast_matchers::MatchFinder::MatchResult &Result);
   std::vector<Cancellation> cancellationsIn(clang::ASTContext &Ctx,
                                             bool AsioCoroutine);
@@ -39,6 +40,11 @@ private:
   std::vector<std::string> ErrorCodeCancellation;
   /// The handler the fix inserts, from the profile; empty: none.
   std::string RethrowHandler;
+  /// What a handler tests to rethrow only the task's own cancellation after
+  /// awaiting a task it cancelled, from the profile; empty: no fix.
+  std::string CancellingCondition;
+  /// Also report handlers after which the task only ends.
+  bool ReportTerminalHandlers;
 };
 
 } // namespace corolint

@@ -56,3 +56,19 @@ asio::awaitable<void> careful(asio::ip::tcp::socket &socket) {
     std::puts(e.what());
   }
 }
+
+// Waiting for a task this coroutine cancelled: a note at the cancel().
+aio::task<void> stopper(aio::join_handle<int> child) {
+  child.cancel();
+  try {
+    co_await child;
+  } catch (...) {
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: handler in coroutine 'stopper' catches the cancellation 'jobs::stopped' of 'child', which it cancelled, and its own cancellation as well: cancelled while it waits, the task carries on; rethrow when this task itself is being cancelled [coro-swallowed-cancellation]
+    // CHECK-NOTES: :[[@LINE-3]]:5: note: the cancellation is raised here
+    // CHECK-NOTES: :[[@LINE-6]]:3: note: 'child' is cancelled here
+    // CHECK-NOTES: :11:8: note: 'jobs::stopped' is a cancellation exception (option CancellationExceptions)
+    // CHECK-FIXES: {{^}}  } catch (...) { if (aio::current_task_cancelling()) throw;{{$}}
+    std::puts("child stopped");
+  }
+  co_await step();
+}

@@ -36,7 +36,8 @@ aio::task<int> with_default() {
   }
 }
 
-// A rethrow on one branch only is not enough.
+// A rethrow on one branch only is not enough: the task goes on to the next
+// fetch.
 aio::task<void> one_branch(bool strict) {
   try {
     co_await fetch();
@@ -46,6 +47,7 @@ aio::task<void> one_branch(bool strict) {
       throw;
     log_error("ignored");
   }
+  co_await fetch();
 }
 
 // The handler of the cancellation type itself: no fix (it would shadow it).
@@ -57,6 +59,7 @@ aio::task<void> explicit_swallow() {
     // CHECK-FIXES: {{^}}  } catch (const aio::cancelled_error &) {{{$}}
     log_error("cancelled");
   }
+  co_await fetch();
 }
 
 // Not reported: rethrowing handlers, a more specific handler that rethrows
