@@ -757,8 +757,8 @@ void SwallowedCancellationCheck::checkTry(const CXXTryStmt &Try,
     // Waiting for tasks the coroutine cancelled: the cancellation caught is
     // theirs, unless the coroutine is cancelled itself meanwhile.
     if (!ChildCancel)
-      ChildCancel = Swallowed->Code.empty() ? cancelledChildWait(Chain) : nullptr;
-    const Expr *CancelCall = *ChildCancel;
+      ChildCancel = cancelledChildWait(Chain);
+    const Expr *CancelCall = Swallowed->Code.empty() ? *ChildCancel : nullptr;
     // A handler that rethrows under a condition tells the two apart.
     if (CancelCall && rethrowsOnSomePath(HandlerBody, Handler))
       continue;
