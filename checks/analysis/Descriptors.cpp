@@ -7,6 +7,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 using namespace clang;
 
@@ -51,11 +52,42 @@ const ValueDecl *referenced(const Expr *E) {
 
 } // namespace
 
+/// The expression an accessor returns: the one statement of a member
+/// function's body, `return m_fds[1];`, or null.
+const Expr *accessorResult(const CXXMemberCallExpr &Call) {
+  const CXXMethodDecl *MD = Call.getMethodDecl();
+  const FunctionDecl *Def = nullptr;
+  if (!MD || MD->getNumParams() != 0 || !MD->hasBody(Def) || !Def)
+    return nullptr;
+  const auto *Body = llvm::dyn_cast_or_null<CompoundStmt>(Def->getBody());
+  if (!Body || Body->size() != 1)
+    return nullptr;
+  const auto *Return = llvm::dyn_cast<ReturnStmt>(Body->body_front());
+  const Expr *Value = Return ? Return->getRetValue() : nullptr;
+  // Only what the object holds: a member of `this`.
+  if (!Value)
+    return nullptr;
+  const Expr *Inner = Value->IgnoreParenImpCasts();
+  while (const auto *Subscript = llvm::dyn_cast<ArraySubscriptExpr>(Inner))
+    Inner = Subscript->getBase()->IgnoreParenImpCasts();
+  const auto *Field = llvm::dyn_cast<MemberExpr>(Inner);
+  return Field && llvm::isa<CXXThisExpr>(Field->getBase()->IgnoreParenImpCasts())
+             ? Value
+             : nullptr;
+}
+
 const ValueDecl *descriptorRoot(const Expr *E) {
   while (E) {
     E = E->IgnoreParenImpCasts();
     if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(E)) {
-      E = Member->getImplicitObjectArgument();
+      // `write_fd()` returning `m_fds[1]`: the member it reads.
+      const Expr *Object = Member->getImplicitObjectArgument();
+      if (Object && llvm::isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+        if (const Expr *Result = accessorResult(*Member)) {
+          E = Result;
+          continue;
+        }
+      E = Object;
       continue;
     }
     if (const auto *Subscript = llvm::dyn_cast<ArraySubscriptExpr>(E)) {
@@ -73,7 +105,32 @@ const ValueDecl *descriptorRoot(const Expr *E) {
   return nullptr;
 }
 
+/// True if \p S sets the variable \p Var from something that mentions a
+/// NONBLOCK flag (`flags |= O_NONBLOCK;`).
+static bool setsFlagVariable(const Stmt *S, const VarDecl *Var,
+                             llvm::function_ref<bool(const Expr *)> Mentions) {
+  if (!S)
+    return false;
+  if (const auto *Assign = llvm::dyn_cast<BinaryOperator>(S);
+      Assign && Assign->isAssignmentOp() &&
+      referenced(Assign->getLHS()) == Var && Mentions(Assign->getRHS()))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (setsFlagVariable(Child, Var, Mentions))
+      return true;
+  return false;
+}
+
 bool DescriptorOrigins::mentionsNonBlock(const Expr *Arg) const {
+  // Flags computed in a local first: `int flags = fcntl(fd, F_GETFL);
+  // flags |= O_NONBLOCK; fcntl(fd, F_SETFL, flags);`.
+  if (const auto *Var = llvm::dyn_cast_or_null<VarDecl>(referenced(Arg));
+      Var && Var->hasLocalStorage() && !llvm::isa<ParmVarDecl>(Var)) {
+    auto Mentions = [&](const Expr *E) { return mentionsNonBlock(E); };
+    if (Var->getInit() && Var->getInit() != Arg && mentionsNonBlock(Var->getInit()))
+      return true;
+    return setsFlagVariable(ScanRoot, Var, Mentions);
+  }
   // The flags as written: `SOCK_STREAM | SOCK_NONBLOCK`, `O_NONBLOCK`,
   // `EFD_NONBLOCK | EFD_CLOEXEC`, FIONBIO.
   const SourceManager &SM = Ctx.getSourceManager();
@@ -113,7 +170,10 @@ bool DescriptorOrigins::setsNonBlocking(const FunctionDecl &FD, unsigned Param,
       Ctx.getSourceManager().isInSystemHeader(Def->getLocation()))
     return false;
   Origin Found;
+  const Stmt *Saved = ScanRoot;
+  ScanRoot = Def->getBody();
   scan(Def->getBody(), *Def->getParamDecl(Param), Found, Depth + 1);
+  ScanRoot = Saved;
   Setters[Key] = Found.NonBlocking;
   return Found.NonBlocking;
 }
@@ -157,6 +217,11 @@ void DescriptorOrigins::scan(const Stmt *S, const ValueDecl &Fd, Origin &Out,
       }
     }
   }
+  // `for (int fd : m_fds) fcntl(fd, F_SETFL, ...)`: each element.
+  if (const auto *For = llvm::dyn_cast<CXXForRangeStmt>(S);
+      For && For->getLoopVariable() &&
+      descriptorRoot(For->getRangeInit()) == &Fd)
+    scan(For->getBody(), *For->getLoopVariable(), Out, Depth);
   for (const Stmt *Child : S->children())
     scan(Child, Fd, Out, Depth);
 }
@@ -166,6 +231,7 @@ DescriptorOrigins::originOf(const ValueDecl &Fd, const FunctionDecl &Within) {
   const auto *Field = llvm::dyn_cast<FieldDecl>(&Fd);
   if (!Field) {
     Origin Out;
+    ScanRoot = Within.getBody();
     if (const auto *Var = llvm::dyn_cast<VarDecl>(&Fd))
       scanCreation(Var->getInit(), Out);
     scan(Within.getBody(), Fd, Out, 0);
@@ -183,6 +249,7 @@ DescriptorOrigins::originOf(const ValueDecl &Fd, const FunctionDecl &Within) {
       const FunctionDecl *Def = nullptr;
       if (!MD->hasBody(Def) || !Def)
         continue;
+      ScanRoot = Def->getBody();
       if (const auto *Ctor = llvm::dyn_cast<CXXConstructorDecl>(Def))
         for (const CXXCtorInitializer *CI : Ctor->inits())
           if (CI->getMember() == Field)

@@ -22,7 +22,8 @@
 namespace corolint::analysis {
 
 /// The variable or member an fd expression comes from: `fd`, `this->fd_`,
-/// `fds[0]`, or `socket` of `socket.native_handle()`.
+/// `fds[0]`, `socket` of `socket.native_handle()`, or `m_fds` of
+/// `write_fd()`, an accessor whose body returns `m_fds[1]`.
 const clang::ValueDecl *descriptorRoot(const clang::Expr *E);
 
 class DescriptorOrigins {
@@ -51,6 +52,8 @@ private:
   bool mentionsNonBlock(const clang::Expr *Arg) const;
 
   const clang::ASTContext &Ctx;
+  /// The body being scanned, where a flags variable is looked up.
+  const clang::Stmt *ScanRoot = nullptr;
   llvm::DenseMap<const clang::ValueDecl *, Origin> Members;
   llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>, bool> Setters;
 };

@@ -43,9 +43,40 @@ struct blocking_listener {
   int take() { return ::accept(fd_, nullptr, nullptr); }
 };
 
+// A self-pipe: both ends switched to non-blocking in a loop, with the flags
+// computed in a variable; written through an accessor.
+class wake_pipe {
+public:
+  wake_pipe() {
+    ::pipe(fds_);
+    for (int fd : fds_) {
+      int flags = ::fcntl(fd, F_GETFL);
+      flags |= O_NONBLOCK;
+      ::fcntl(fd, F_SETFL, flags);
+    }
+  }
+  int write_fd() const { return fds_[1]; }
+  void notify() { char c = 1; ::write(write_fd(), &c, 1); }
+
+private:
+  int fds_[2];
+};
+
+// The same pipe without the switch blocks.
+class plain_pipe {
+public:
+  plain_pipe() { ::pipe(fds_); }
+  int write_fd() const { return fds_[1]; }
+  void notify() { char c = 1; ::write(write_fd(), &c, 1); }
+
+private:
+  int fds_[2];
+};
+
 int read_some(int fd, char *buf) { return ::read(fd, buf, 8); }
 
-aio::task<void> serve(waker &w, listener &l, blocking_listener &b) {
+aio::task<void> serve(waker &w, listener &l, blocking_listener &b,
+                      wake_pipe &wp, plain_pipe &pp) {
   char buf[8];
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   make_nonblocking(fd);
@@ -58,6 +89,7 @@ aio::task<void> serve(waker &w, listener &l, blocking_listener &b) {
 
   w.wake();
   l.take();
+  wp.notify();
 
   int plain = ::socket(AF_INET, SOCK_STREAM, 0);
   ::recv(plain, buf, sizeof buf, 0);
@@ -68,5 +100,7 @@ aio::task<void> serve(waker &w, listener &l, blocking_listener &b) {
   // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: call to 'waker::drain' in coroutine 'serve' blocks the event loop: it calls 'read' (file I/O)
   b.take();
   // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: call to 'blocking_listener::take' in coroutine 'serve' blocks the event loop: it calls 'accept' (network I/O)
+  pp.notify();
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: call to 'plain_pipe::notify' in coroutine 'serve' blocks the event loop: it calls 'write' (file I/O)
   co_return;
 }
