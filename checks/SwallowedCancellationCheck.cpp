@@ -189,9 +189,9 @@ bool hasJump(const Stmt *S) {
 
 /// The keyword of a jump, as the diagnostics name it.
 llvm::StringRef jumpName(const Stmt &Jump) {
-  return llvm::isa<CoreturnStmt>(Jump)  ? "co_return"
-         : llvm::isa<ReturnStmt>(Jump)  ? "return"
-         : llvm::isa<BreakStmt>(Jump)   ? "break"
+  return llvm::isa<CoreturnStmt>(Jump)   ? "co_return"
+         : llvm::isa<ReturnStmt>(Jump)   ? "return"
+         : llvm::isa<BreakStmt>(Jump)    ? "break"
          : llvm::isa<ContinueStmt>(Jump) ? "continue"
                                          : "goto";
 }
@@ -465,7 +465,8 @@ private:
 /// The variable or member that the `x.cancel()` call \p S, as a whole
 /// statement, cancels; null if S is something else.
 const ValueDecl *cancelledBy(const Stmt *S) {
-  const auto *Call = llvm::dyn_cast_or_null<CXXMemberCallExpr>(statementExpr(S));
+  const auto *Call =
+      llvm::dyn_cast_or_null<CXXMemberCallExpr>(statementExpr(S));
   if (!Call || Call->getNumArgs() != 0)
     return nullptr;
   const CXXMethodDecl *Method = Call->getMethodDecl();
@@ -478,7 +479,8 @@ const ValueDecl *cancelledBy(const Stmt *S) {
   if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(Object))
     return Ref->getDecl();
   if (const auto *Member = llvm::dyn_cast<MemberExpr>(Object);
-      Member && llvm::isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts()))
+      Member &&
+      llvm::isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts()))
     return Member->getMemberDecl();
   return nullptr;
 }
@@ -491,7 +493,8 @@ const ValueDecl *namedValue(const Expr *E) {
   if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
     return Ref->getDecl();
   if (const auto *Member = llvm::dyn_cast<MemberExpr>(E);
-      Member && llvm::isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts()))
+      Member &&
+      llvm::isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts()))
     return Member->getMemberDecl();
   return nullptr;
 }
@@ -558,7 +561,8 @@ bool waitsForCancelled(
 }
 
 /// Collects the suspension points of \p S, not those of nested lambdas.
-void collectSuspensions(const Stmt *S, llvm::SmallVectorImpl<const Stmt *> &Out) {
+void collectSuspensions(const Stmt *S,
+                        llvm::SmallVectorImpl<const Stmt *> &Out) {
   if (!S || llvm::isa<LambdaExpr>(S))
     return;
   if (isAwaitOrYield(S))
@@ -794,7 +798,8 @@ void SwallowedCancellationCheck::checkTry(const CXXTryStmt &Try,
       if (CancelCall) {
         // Rethrow only the coroutine's own cancellation: the child's is
         // the one it waits for.
-        if (!CancellingCondition.empty() && HandlerBody->getBeginLoc().isFileID())
+        if (!CancellingCondition.empty() &&
+            HandlerBody->getBeginLoc().isFileID())
           Diag << FixItHint::CreateInsertion(
               Lexer::getLocForEndOfToken(HandlerBody->getBeginLoc(), 0, SM,
                                          Ctx.getLangOpts()),
@@ -824,7 +829,8 @@ void SwallowedCancellationCheck::checkTry(const CXXTryStmt &Try,
     diag(Suspension->getBeginLoc(), "the cancellation is raised here",
          DiagnosticIDs::Note);
     if (CancelCall)
-      diag(CancelCall->getBeginLoc(), "'%0' is cancelled here", DiagnosticIDs::Note)
+      diag(CancelCall->getBeginLoc(), "'%0' is cancelled here",
+           DiagnosticIDs::Note)
           << cancelledBy(CancelCall)->getName();
     if (Swallowed->Code.empty())
       diag(Swallowed->Type->getLocation(),
