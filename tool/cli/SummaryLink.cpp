@@ -107,6 +107,7 @@ std::vector<ChainStep> SummaryLink::chainFrom(llvm::StringRef USR) const {
 std::vector<LinkedFinding> SummaryLink::findings(llvm::StringRef Advice) const {
   std::vector<LinkedFinding> Out;
   std::set<std::tuple<std::string, unsigned, unsigned>> Seen;
+  std::set<std::tuple<std::string, unsigned, std::string>> SeenOnLine;
   for (unsigned U : Order) {
     auto PerCheck = Units[U].PerCheck.find(Check);
     if (PerCheck == Units[U].PerCheck.end())
@@ -128,6 +129,11 @@ std::vector<LinkedFinding> SummaryLink::findings(llvm::StringRef Advice) const {
         if (!Leaves || Chain.empty())
           continue;
         if (!Seen.insert({Call.Loc.File, Call.Loc.Line, Call.Loc.Column}).second)
+          continue;
+        // One line's calls that reach the same fact (a temporary's and a
+        // local's destructor) are one finding, as in the per-unit checks.
+        if (!SeenOnLine.insert({Call.Loc.File, Call.Loc.Line, Chain.back().USR})
+                 .second)
           continue;
         const ExportedSummary &Last = *Functions.at(Chain.back().USR).Summary;
         const ExportedSummary::ExportedFact &Fact = Last.Facts.front();
