@@ -465,14 +465,21 @@ private:
 /// The variable or member that the `x.cancel()` call \p S, as a whole
 /// statement, cancels; null if S is something else.
 const ValueDecl *cancelledBy(const Stmt *S) {
-  const auto *Call =
-      llvm::dyn_cast_or_null<CXXMemberCallExpr>(statementExpr(S));
+  const auto *Call = llvm::dyn_cast_or_null<CallExpr>(statementExpr(S));
   if (!Call || Call->getNumArgs() != 0)
     return nullptr;
-  const CXXMethodDecl *Method = Call->getMethodDecl();
-  if (!Method || !Method->getIdentifier() || Method->getName() != "cancel")
-    return nullptr;
-  const Expr *Object = Call->getImplicitObjectArgument();
+  const Expr *Object = nullptr;
+  if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(Call)) {
+    const CXXMethodDecl *Method = Member->getMethodDecl();
+    if (Method && Method->getIdentifier() && Method->getName() == "cancel")
+      Object = Member->getImplicitObjectArgument();
+  } else if (const auto *Dependent = llvm::dyn_cast<CXXDependentScopeMemberExpr>(
+                 Call->getCallee()->IgnoreParens())) {
+    // `h.cancel()` of a handle of a template parameter's type.
+    if (!Dependent->isImplicitAccess() &&
+        Dependent->getMember().getAsString() == "cancel")
+      Object = Dependent->getBase();
+  }
   if (!Object)
     return nullptr;
   Object = Object->IgnoreParenImpCasts();

@@ -142,6 +142,20 @@ private:
   aio::join_handle<int> reader_;
 };
 
+// In a template, for any handle type (reported once).
+template <class Handle> aio::task<void> stop_any(Handle h) {
+  h.cancel();
+  try {
+    co_await h;
+  } catch (...) {
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: handler in coroutine 'stop_any' {{.*}} of 'h', which it cancelled{{.*}}
+    // CHECK-FIXES: {{^}}  } catch (...) { if (aio::current_task_cancelling()) throw;{{$}}
+  }
+  co_await flush();
+}
+template aio::task<void> stop_any(aio::join_handle<int>);
+template aio::task<void> stop_any(aio::join_handle<void>);
+
 // Not this case: the usual report and fix. The cancel() is on one path
 // only; the try also awaits something else; gather waits for a task that
 // was not cancelled.

@@ -158,6 +158,21 @@ void start_loop_lambda() {
   aio::spawn(loop());
 }
 
+// A template, reported once for its instantiations.
+template <class T> aio::task<T> retry_forever(T fallback) {
+  for (;;) {
+    try {
+      co_return static_cast<T>(co_await read_request());
+    } catch (...) {
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: handler in coroutine 'retry_forever' {{.*}} does not rethrow it{{.*}}
+      // CHECK-MESSAGES-ALL: :[[@LINE-2]]:7: warning: handler in coroutine 'retry_forever' {{.*}}
+      log_error("retrying");
+    }
+  }
+}
+template aio::task<int> retry_forever(int);
+template aio::task<long> retry_forever(long);
+
 // --- Not reported by default: after the handler the task only ends --------
 
 // asio's session shape: the last thing the coroutine does.
@@ -287,6 +302,17 @@ aio::task<int> translate() {
     throw std::runtime_error("request failed");
   }
 }
+
+// A template that only ends after its handler.
+template <class T> aio::task<void> once_then_end(T) {
+  try {
+    co_await read_request();
+  } catch (...) {
+    // CHECK-MESSAGES-ALL: :[[@LINE-1]]:5: warning: handler in coroutine 'once_then_end' {{.*}}
+    log_error("failed");
+  }
+}
+template aio::task<void> once_then_end(int);
 
 // A lambda coroutine that only ends after its handler.
 void start_once_lambda() {
