@@ -133,11 +133,31 @@ bool mentions(const Stmt *S, const ValueDecl *D) {
 /// True if the coroutine awaits something that names \p Fd (a readiness
 /// wait such as `co_await loop.readable(fd)`): the fd is then non-blocking
 /// and reading it does not stall.
+/// True if \p Operand calls a member function of the object that holds the
+/// member descriptor \p Fd (`co_await poll(poll_op::read)` in a socket
+/// class): the object waits for its own descriptor's readiness.
+bool awaitsHolder(const Expr *Operand, const ValueDecl *Fd) {
+  const auto *Field = llvm::dyn_cast_or_null<FieldDecl>(Fd);
+  const auto *Call = Operand ? llvm::dyn_cast<CXXMemberCallExpr>(
+                                   Operand->IgnoreImplicit()->IgnoreParens())
+                             : nullptr;
+  if (!Field || !Call || !Call->getImplicitObjectArgument() ||
+      !llvm::isa<CXXThisExpr>(
+          Call->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+    return false;
+  const auto *Holder = llvm::dyn_cast<CXXRecordDecl>(Field->getParent());
+  const CXXMethodDecl *MD = Call->getMethodDecl();
+  return Holder && MD &&
+         analysis::isSameOrDerivedFrom(MD->getParent(),
+                                       analysis::qualifiedName(*Holder));
+}
+
 bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
   if (!S)
     return false;
   if (const auto *Await = llvm::dyn_cast<CoawaitExpr>(S))
-    if (!Await->isImplicit() && mentions(Await->getOperand(), Fd))
+    if (!Await->isImplicit() && (mentions(Await->getOperand(), Fd) ||
+                                 awaitsHolder(Await->getOperand(), Fd)))
       return true;
   if (const auto *Await = llvm::dyn_cast<DependentCoawaitExpr>(S))
     if (mentions(Await->getOperand(), Fd))
@@ -165,6 +185,13 @@ bool passesNonBlockingFd(const Stmt &S, const analysis::Fact &Final,
   llvm::SmallVector<const Expr *, 4> Inputs(Call->arguments());
   if (const auto *Member = llvm::dyn_cast<CXXMemberCallExpr>(Call))
     Inputs.push_back(Member->getImplicitObjectArgument());
+  // The helper's own descriptor, a member of the object the coroutine
+  // belongs to: `recv()` of a socket class reading `m_fd`.
+  if (const auto *FinalCall = llvm::dyn_cast<CallExpr>(Final.Site);
+      FinalCall && FinalCall->getNumArgs() > 0)
+    if (const ValueDecl *Own = analysis::descriptorRoot(FinalCall->getArg(0));
+        Own && llvm::isa<FieldDecl>(Own) && isAwaitedIn(Coro->getBody(), Own))
+      return true;
   return llvm::any_of(Inputs, [&](const Expr *E) {
     const ValueDecl *D = analysis::descriptorRoot(E);
     return D && (isAwaitedIn(Coro->getBody(), D) ||

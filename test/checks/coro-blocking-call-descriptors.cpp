@@ -73,6 +73,24 @@ private:
   int fds_[2];
 };
 
+// A socket class whose coroutine awaits its own readiness wait before it
+// reads through a helper: the object waits for its descriptor.
+class connection {
+public:
+  aio::task<void> poll_readable();
+  aio::task<int> read_some_async(char *buf) {
+    co_await poll_readable();
+    co_return recv_now(buf);
+  }
+  // Never waits: reported.
+  aio::task<int> read_blind(char *buf) { co_return recv_now(buf); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:52: warning: call to 'connection::recv_now' in coroutine 'connection::read_blind' blocks the event loop: it calls 'recv' (network I/O)
+
+private:
+  int recv_now(char *buf) { return ::recv(fd_, buf, 8, 0); }
+  int fd_ = -1;
+};
+
 int read_some(int fd, char *buf) { return ::read(fd, buf, 8); }
 
 aio::task<void> serve(waker &w, listener &l, blocking_listener &b,
