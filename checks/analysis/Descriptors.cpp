@@ -52,6 +52,16 @@ const ValueDecl *referenced(const Expr *E) {
 
 } // namespace
 
+/// The array of `fds[1]`, built-in or `std::array`'s operator[].
+const Expr *subscriptBase(const Expr *E) {
+  if (const auto *Subscript = llvm::dyn_cast<ArraySubscriptExpr>(E))
+    return Subscript->getBase();
+  if (const auto *Op = llvm::dyn_cast<CXXOperatorCallExpr>(E);
+      Op && Op->getOperator() == OO_Subscript && Op->getNumArgs() == 2)
+    return Op->getArg(0);
+  return nullptr;
+}
+
 /// The expression an accessor returns: the one statement of a member
 /// function's body, `return m_fds[1];`, or null.
 const Expr *accessorResult(const CXXMemberCallExpr &Call) {
@@ -68,8 +78,8 @@ const Expr *accessorResult(const CXXMemberCallExpr &Call) {
   if (!Value)
     return nullptr;
   const Expr *Inner = Value->IgnoreParenImpCasts();
-  while (const auto *Subscript = llvm::dyn_cast<ArraySubscriptExpr>(Inner))
-    Inner = Subscript->getBase()->IgnoreParenImpCasts();
+  while (const Expr *Base = subscriptBase(Inner))
+    Inner = Base->IgnoreParenImpCasts();
   const auto *Field = llvm::dyn_cast<MemberExpr>(Inner);
   return Field && llvm::isa<CXXThisExpr>(Field->getBase()->IgnoreParenImpCasts())
              ? Value
@@ -90,8 +100,8 @@ const ValueDecl *descriptorRoot(const Expr *E) {
       E = Object;
       continue;
     }
-    if (const auto *Subscript = llvm::dyn_cast<ArraySubscriptExpr>(E)) {
-      E = Subscript->getBase();
+    if (const Expr *Base = subscriptBase(E)) {
+      E = Base;
       continue;
     }
     if (const auto *Field = llvm::dyn_cast<MemberExpr>(E)) {

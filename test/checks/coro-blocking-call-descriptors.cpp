@@ -7,6 +7,7 @@
 // RUN: %check_corolint --mode=cli %s coro-blocking-call %t
 
 #include <aio/aio.hpp>
+#include <array>
 #include <cstdint>
 #include <fcntl.h>
 #include <sys/eventfd.h>
@@ -48,7 +49,7 @@ struct blocking_listener {
 class wake_pipe {
 public:
   wake_pipe() {
-    ::pipe(fds_);
+    ::pipe(fds_.data());
     for (int fd : fds_) {
       int flags = ::fcntl(fd, F_GETFL);
       flags |= O_NONBLOCK;
@@ -59,7 +60,7 @@ public:
   void notify() { char c = 1; ::write(write_fd(), &c, 1); }
 
 private:
-  int fds_[2];
+  std::array<int, 2> fds_;
 };
 
 // The same pipe without the switch blocks.
