@@ -51,19 +51,8 @@ FixKind chainFix(const analysis::Fact &Final) {
   return FixKind::Offload;
 }
 
-const ValueDecl *referencedDecl(const Expr *E) {
-  if (!E)
-    return nullptr;
-  E = E->IgnoreParenImpCasts();
-  if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
-    return Ref->getDecl();
-  if (const auto *Member = llvm::dyn_cast<MemberExpr>(E))
-    return Member->getMemberDecl();
-  return nullptr;
-}
-
 bool refersToOneOf(const Expr *E, std::initializer_list<llvm::StringRef> Names) {
-  const ValueDecl *D = referencedDecl(E);
+  const ValueDecl *D = analysis::referencedDecl(E);
   if (!D || !llvm::isa<VarDecl>(D))
     return false;
   std::string Name = analysis::qualifiedName(*D);

@@ -1,6 +1,7 @@
 //===- ColdPath.cpp - statements that run only when something is off ------===//
 
 #include "checks/analysis/ColdPath.h"
+#include "checks/analysis/Descriptors.h"
 #include "checks/catalog/ColdPaths.h"
 
 #include "clang/AST/Expr.h"
@@ -79,14 +80,9 @@ bool nameHasWord(const NamedDecl *D, llvm::ArrayRef<llvm::StringRef> Known) {
 /// The declaration an operand names directly: a variable, a member, an
 /// enumerator, or the function of a call (`level()`, `opts.is_tracing()`).
 const NamedDecl *namedBy(const Expr *E) {
-  if (!E)
-    return nullptr;
-  E = E->IgnoreParenImpCasts();
-  if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
-    return Ref->getDecl();
-  if (const auto *Member = llvm::dyn_cast<MemberExpr>(E))
-    return Member->getMemberDecl();
-  if (const auto *Call = llvm::dyn_cast<CallExpr>(E))
+  if (const ValueDecl *D = referencedDecl(E))
+    return D;
+  if (const auto *Call = llvm::dyn_cast_or_null<CallExpr>(E ? E->IgnoreParenImpCasts() : nullptr))
     return Call->getDirectCallee();
   return nullptr;
 }

@@ -41,15 +41,6 @@ const FunctionDecl *cFunction(const CallExpr &Call, const ASTContext &Ctx) {
   return Callee;
 }
 
-const ValueDecl *referenced(const Expr *E) {
-  E = E->IgnoreParenImpCasts();
-  if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
-    return Ref->getDecl();
-  if (const auto *Member = llvm::dyn_cast<MemberExpr>(E))
-    return Member->getMemberDecl();
-  return nullptr;
-}
-
 } // namespace
 
 /// The array of `fds[1]`, built-in or `std::array`'s operator[].
@@ -86,6 +77,17 @@ const Expr *accessorResult(const CXXMemberCallExpr &Call) {
              : nullptr;
 }
 
+const ValueDecl *referencedDecl(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
+    return Ref->getDecl();
+  if (const auto *Member = llvm::dyn_cast<MemberExpr>(E))
+    return Member->getMemberDecl();
+  return nullptr;
+}
+
 const ValueDecl *descriptorRoot(const Expr *E) {
   while (E) {
     E = E->IgnoreParenImpCasts();
@@ -110,7 +112,7 @@ const ValueDecl *descriptorRoot(const Expr *E) {
       E = Field->getBase();
       continue;
     }
-    return referenced(E);
+    return referencedDecl(E);
   }
   return nullptr;
 }
@@ -123,7 +125,7 @@ static bool setsFlagVariable(const Stmt *S, const VarDecl *Var,
     return false;
   if (const auto *Assign = llvm::dyn_cast<BinaryOperator>(S);
       Assign && Assign->isAssignmentOp() &&
-      referenced(Assign->getLHS()) == Var && Mentions(Assign->getRHS()))
+      referencedDecl(Assign->getLHS()) == Var && Mentions(Assign->getRHS()))
     return true;
   for (const Stmt *Child : S->children())
     if (setsFlagVariable(Child, Var, Mentions))
@@ -134,7 +136,7 @@ static bool setsFlagVariable(const Stmt *S, const VarDecl *Var,
 bool DescriptorOrigins::mentionsNonBlock(const Expr *Arg) const {
   // Flags computed in a local first: `int flags = fcntl(fd, F_GETFL);
   // flags |= O_NONBLOCK; fcntl(fd, F_SETFL, flags);`.
-  if (const auto *Var = llvm::dyn_cast_or_null<VarDecl>(referenced(Arg));
+  if (const auto *Var = llvm::dyn_cast_or_null<VarDecl>(referencedDecl(Arg));
       Var && Var->hasLocalStorage() && !llvm::isa<ParmVarDecl>(Var)) {
     auto Mentions = [&](const Expr *E) { return mentionsNonBlock(E); };
     if (Var->getInit() && Var->getInit() != Arg && mentionsNonBlock(Var->getInit()))

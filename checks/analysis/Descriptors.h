@@ -21,6 +21,9 @@
 
 namespace corolint::analysis {
 
+/// The variable or member \p E names directly (`x`, `obj.m`), or null.
+const clang::ValueDecl *referencedDecl(const clang::Expr *E);
+
 /// The variable or member an fd expression comes from: `fd`, `this->fd_`,
 /// `fds[0]`, `socket` of `socket.native_handle()`, or `m_fds` of
 /// `write_fd()`, an accessor whose body returns `m_fds[1]`.
