@@ -82,6 +82,49 @@ const FunctionDecl *dispatch(const CXXMethodDecl *MD, const Expr *Object,
   return FollowVirtual ? MD : nullptr;
 }
 
+/// Collects the return and co_return statements of a body, not those of
+/// nested lambdas.
+void collectReturns(const Stmt *S, llvm::SmallVectorImpl<const Stmt *> &Out) {
+  if (!S || llvm::isa<LambdaExpr>(S))
+    return;
+  if (llvm::isa<ReturnStmt, CoreturnStmt>(S)) {
+    Out.push_back(S);
+    return;
+  }
+  for (const Stmt *Child : S->children())
+    collectReturns(Child, Out);
+}
+
+/// True if every return of the function that declares \p Var moves it out
+/// (`co_return std::move(client);`): its destructor then runs on a
+/// moved-from object, which owns nothing.
+bool movedOutByEveryReturn(const VarDecl &Var) {
+  const auto *FD = llvm::dyn_cast<FunctionDecl>(Var.getDeclContext());
+  if (!FD || !FD->getBody())
+    return false;
+  const Stmt *Body = FD->getBody();
+  if (const auto *Coro = llvm::dyn_cast<CoroutineBodyStmt>(Body))
+    Body = Coro->getBody();
+  llvm::SmallVector<const Stmt *, 4> Returns;
+  collectReturns(Body, Returns);
+  return !Returns.empty() && llvm::all_of(Returns, [&](const Stmt *R) {
+    const Expr *Value = nullptr;
+    if (const auto *Return = llvm::dyn_cast<ReturnStmt>(R))
+      Value = Return->getRetValue();
+    else
+      Value = llvm::cast<CoreturnStmt>(R)->getOperand();
+    const auto *Move = llvm::dyn_cast_or_null<CallExpr>(
+        Value ? Value->IgnoreUnlessSpelledInSource() : nullptr);
+    const FunctionDecl *Callee = Move ? Move->getDirectCallee() : nullptr;
+    if (!Callee || Move->getNumArgs() != 1 ||
+        qualifiedName(*Callee) != "std::move")
+      return false;
+    const auto *Ref =
+        llvm::dyn_cast<DeclRefExpr>(Move->getArg(0)->IgnoreParenImpCasts());
+    return Ref && Ref->getDecl() == &Var;
+  });
+}
+
 /// True if the statement under \p Parents initializes a static local: that
 /// runs once, on the first call, not on every call.
 bool inStaticInitializer(ParentChain Parents) {
@@ -221,6 +264,10 @@ void CallSummaries::callsOf(const Stmt &S,
     return;
   }
   if (const auto *Bind = llvm::dyn_cast<CXXBindTemporaryExpr>(&S)) {
+    // The prvalue that initializes a local is the local (C++17 elision):
+    // its destructor is the local's, found at the DeclStmt.
+    if (LocalInitializers.contains(Bind))
+      return;
     if (const CXXTemporary *Temp = Bind->getTemporary())
       if (const CXXDestructorDecl *Dtor = Temp->getDestructor();
           Dtor && !Dtor->isTrivial())
@@ -235,10 +282,17 @@ void CallSummaries::callsOf(const Stmt &S,
       if (const auto *Var = llvm::dyn_cast<VarDecl>(D);
           Var && Var->hasLocalStorage() && !llvm::isa<ParmVarDecl>(Var))
         if (const CXXDestructorDecl *Dtor = destructorOf(Var->getType())) {
+          const Expr *Init = Var->getInit();
+          if (const auto *Full = llvm::dyn_cast_or_null<FullExpr>(Init))
+            Init = Full->getSubExpr();
+          if (const auto *Bind = llvm::dyn_cast_or_null<CXXBindTemporaryExpr>(
+                  Init ? Init->IgnoreParenImpCasts() : nullptr))
+            LocalInitializers.insert(Bind);
           if (const auto *Construct = llvm::dyn_cast_or_null<CXXConstructExpr>(
                   Var->getInit() ? Var->getInit()->IgnoreImplicit() : nullptr))
             callsOf(*Construct, Out);
-          Add(Dtor, Decls, Var->getLocation());
+          if (!movedOutByEveryReturn(*Var))
+            Add(Dtor, Decls, Var->getLocation());
         }
   }
 }

@@ -32,6 +32,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
@@ -195,6 +196,9 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<CallChain>>
       Chains[2];
   llvm::DenseMap<const clang::FunctionDecl *, bool> Followed;
+  /// Temporaries that initialize a local: one object with it (callsOf sees
+  /// the DeclStmt first).
+  mutable llvm::DenseSet<const clang::Stmt *> LocalInitializers;
 };
 
 /// A source position, independent of the SourceManager.

@@ -3,7 +3,8 @@
 // through an offload function (it runs where the offload puts it). A
 // function handed to the same bridge directly runs on the loop: reported.
 // One call whose temporary and local reach the same blocking destructor
-// on one line is one finding.
+// on one line is one finding; a local moved out by every co_return is not
+// destroyed owning anything.
 // RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.OffloadFunctions: 'exec::offload;aio::to_thread'}}"
 // RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.OffloadFunctions: 'exec::offload;aio::to_thread'}}"
 
@@ -36,6 +37,23 @@ struct handle {
   handle dup() const { return {}; }
 };
 handle open_handle() { return {}; }
+
+// A local moved out by every co_return: its destructor runs on a
+// moved-from object. One that is not moved out is reported.
+aio::task<handle> make_handle(bool dup) {
+  handle h = open_handle();
+  if (dup)
+    co_return std::move(h);
+  co_return std::move(h);
+}
+aio::task<handle> keep_handle(bool dup) {
+  handle h = open_handle();
+  // CHECK-MESSAGES: :[[@LINE-1]]:10: warning: call to 'handle::~handle' in coroutine 'keep_handle' blocks the event loop
+  if (dup)
+    co_return std::move(h);
+  co_return open_handle();
+  // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: call to 'handle::~handle' in coroutine 'keep_handle' blocks the event loop
+}
 
 aio::task<void> user() {
   co_await exec::offload([] { std::this_thread::sleep_for(1ms); });
