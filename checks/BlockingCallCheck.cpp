@@ -618,8 +618,8 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
         Edges.clear();
         Calls.callsOf(S, Edges);
         for (const analysis::CallEdge &Edge : Edges) {
-          if (const analysis::CallChain *Chain = Calls.chainFrom(
-                  *Edge.Callee, analysis::engagesOptionalFeature(S, Parents))) {
+          if (const analysis::CallChain *Chain = Calls.chainFromCall(
+                  *Edge.Callee, S, Parents)) {
             if (!passesNonBlockingFd(S, *Chain->Final, Where,
                                      descriptors(Ctx)) &&
                 firstChainReportAt(Edge.Loc, *Chain, *Result.SourceManager))

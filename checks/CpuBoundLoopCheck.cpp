@@ -449,8 +449,8 @@ void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
         Edges.clear();
         Calls.callsOf(S, Edges);
         for (const analysis::CallEdge &Edge : Edges)
-          if (const analysis::CallChain *Chain = Calls.chainFrom(
-                  *Edge.Callee, analysis::engagesOptionalFeature(S, Parents))) {
+          if (const analysis::CallChain *Chain = Calls.chainFromCall(
+                  *Edge.Callee, S, Parents)) {
             if (firstChainReportAt(Edge.Loc, *Chain, *Result.SourceManager))
               reportChain(S, Edge, *Chain, Where, Parents, Result);
             return;

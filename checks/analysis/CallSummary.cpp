@@ -395,6 +395,18 @@ CallSummaries::summarize(const FunctionDecl &Def) {
   return Summary;
 }
 
+const CallChain *CallSummaries::chainFromCall(const FunctionDecl &Callee,
+                                              const Stmt &Call,
+                                              ParentChain Parents) {
+  if (const CallChain *Chain = chainFrom(Callee))
+    return Chain;
+  // Only a call without a common-path chain pays for the look at its
+  // arguments and enclosing conditions.
+  if (Options.ReportColdPaths || !engagesOptionalFeature(Call, Parents))
+    return nullptr;
+  return chainFrom(Callee, /*FeatureOn=*/true);
+}
+
 bool CallSummaries::takes(ColdReason Reason, bool FeatureOn) const {
   return Reason == ColdReason::None || Options.ReportColdPaths ||
          (FeatureOn && Reason == ColdReason::Feature);

@@ -175,6 +175,12 @@ public:
   const CallChain *chainFrom(const clang::FunctionDecl &FD,
                              bool FeatureOn = false);
 
+  /// The chain of a call \p Call (below \p Parents in an async body) of
+  /// \p Callee: the common-path chain, or, when there is none and the call
+  /// turns an optional feature on, the chain through the feature's branches.
+  const CallChain *chainFromCall(const clang::FunctionDecl &Callee,
+                                 const clang::Stmt &Call, ParentChain Parents);
+
   /// True if a chain goes through a fact or a call on a path that is cold
   /// for \p Reason.
   bool takes(ColdReason Reason, bool FeatureOn) const;
