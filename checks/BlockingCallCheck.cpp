@@ -119,9 +119,6 @@ bool mentions(const Stmt *S, const ValueDecl *D) {
   return false;
 }
 
-/// True if the coroutine awaits something that names \p Fd (a readiness
-/// wait such as `co_await loop.readable(fd)`): the fd is then non-blocking
-/// and reading it does not stall.
 /// True if \p Operand calls a member function of the object that holds the
 /// member descriptor \p Fd (`co_await poll(poll_op::read)` in a socket
 /// class): the object waits for its own descriptor's readiness.
@@ -141,6 +138,9 @@ bool awaitsHolder(const Expr *Operand, const ValueDecl *Fd) {
                                        analysis::qualifiedName(*Holder));
 }
 
+/// True if the coroutine awaits something that names \p Fd (a readiness
+/// wait such as `co_await loop.readable(fd)`), or the object that holds it:
+/// the fd is then non-blocking and reading it does not stall.
 bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
   if (!S)
     return false;
@@ -223,13 +223,14 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
   }
 
   // The catalog, indexed.
-  bool Logging = EnabledCategories.contains(static_cast<unsigned>(Category::Logging));
+  LoggingEnabled =
+      EnabledCategories.contains(static_cast<unsigned>(Category::Logging));
   for (const BlockingApi &Entry : catalog::blockingApis()) {
     if (Entry.Cat == Category::Cpu)
       continue; // coro-cpu-bound-loop's
     // A logger of the project's own sources is not followed into either
     // (C functions are in system headers, which are not followed).
-    if (Entry.Cat == Category::Logging && !Logging &&
+    if (Entry.Cat == Category::Logging && !LoggingEnabled &&
         !Entry.Name.starts_with("::"))
       LoggingStops.push_back(Entry.Kind == ApiKind::Function ? Entry.Name.str()
                              : Entry.Kind == ApiKind::Method
@@ -411,8 +412,7 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
     return std::nullopt;
   // What a logging macro expands to is logging (off by default), whatever
   // it calls.
-  if (!EnabledCategories.contains(static_cast<unsigned>(Category::Logging)) &&
-      analysis::inLoggingMacro(Call.getBeginLoc(), Ctx))
+  if (!LoggingEnabled && analysis::inLoggingMacro(Call.getBeginLoc(), Ctx))
     return std::nullopt;
   for (const std::string &Allowed : AllowedFunctions)
     if (analysis::nameMatches(Callee, Allowed))
@@ -579,8 +579,7 @@ analysis::CallSummaries &BlockingCallCheck::summaries(ASTContext &Ctx) {
     Opts.ReportColdPaths = ReportColdPaths;
     Opts.StopFunctions = AllowedFunctions;
     llvm::append_range(Opts.StopFunctions, LoggingStops);
-    Opts.FollowLogging =
-        EnabledCategories.contains(static_cast<unsigned>(Category::Logging));
+    Opts.FollowLogging = LoggingEnabled;
     Summaries = std::make_unique<analysis::CallSummaries>(
         Ctx, ContextOptions, std::move(Opts),
         [this, &Ctx](const Stmt &S, const analysis::AsyncPlacement &Where,

@@ -99,6 +99,8 @@ private:
   std::string OffloadTemplate;
   std::vector<std::string> BlockingFunctions;
   std::vector<std::string> AllowedFunctions;
+  /// The `logging` category is enabled.
+  bool LoggingEnabled = false;
   /// The logging category's APIs when it is off: not followed into.
   std::vector<std::string> LoggingStops;
   std::string EnabledCategoriesOption;
