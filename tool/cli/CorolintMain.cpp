@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tool/cli/ChangedLines.h"
+#include "tool/cli/CheckSelection.h"
 #include "tool/cli/Report.h"
 #include "tool/cli/ResultCache.h"
 #include "tool/cli/SummaryLink.h"
@@ -71,8 +72,6 @@ constexpr int ExitClean = 0;
 constexpr int ExitFindings = 1;
 constexpr int ExitToolError = 2;
 
-constexpr llvm::StringLiteral DefaultChecks = "-*,coro-*";
-
 cl::OptionCategory Category("corolint options");
 
 cl::list<std::string> Sources(cl::Positional, cl::desc("[<file> ...]"),
@@ -84,11 +83,13 @@ cl::opt<std::string> BuildPath(
 cl::opt<std::string> Checks(
     "checks",
     cl::desc("Comma-separated globs of checks to run, appended to the "
-             "configured ones (default: '-*,coro-*')"),
+             "configured ones (default: '-*,coro-*'; .clang-tidy files "
+             "select coro-* checks only)"),
     cl::init(""), cl::cat(Category));
 cl::opt<std::string> Config(
     "config", cl::desc("Configuration in YAML, as in a .clang-tidy file; "
-                       "replaces .clang-tidy discovery"),
+                       "replaces .clang-tidy discovery, and its Checks may "
+                       "enable any check"),
     cl::init(""), cl::cat(Category));
 cl::opt<std::string> ConfigFile(
     "config-file",
@@ -294,11 +295,21 @@ std::optional<std::string> unknownCheckGlob(llvm::StringRef ChecksValue) {
   return std::nullopt;
 }
 
-std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(std::string &Error) {
+/// The other checks that discovered .clang-tidy files enabled, for one note.
+corolint::cli::IgnoredChecks IgnoredByDiscovery;
+
+/// The configuration of every unit, in one place. The defaults run the
+/// coro-* checks; --checks, --config and --config-file are the user's
+/// explicit choice and may enable any check; discovered .clang-tidy files
+/// contribute their options and their coro-* selections only (see
+/// CheckSelection.h).
+std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(
+    std::string &Error,
+    corolint::cli::IgnoredChecks &Ignored = IgnoredByDiscovery) {
   ClangTidyGlobalOptions GlobalOptions;
 
   ClangTidyOptions DefaultOptions;
-  DefaultOptions.Checks = DefaultChecks.str();
+  DefaultOptions.Checks = corolint::cli::DefaultChecks.str();
   DefaultOptions.WarningsAsErrors = "";
   DefaultOptions.HeaderFilterRegex = "";
   DefaultOptions.SystemHeaders = false;
@@ -343,9 +354,18 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(std::string &Error
     std::string Text = (*Buffer)->getBuffer().str();
     return FromText(Text, ConfigFile);
   }
-  return std::make_unique<FileOptionsProvider>(
+  return corolint::cli::makeDiscoveringProvider(
       std::move(GlobalOptions), std::move(DefaultOptions),
-      std::move(OverrideOptions));
+      std::move(OverrideOptions), Ignored);
+}
+
+/// Says which checks of discovered .clang-tidy files were left out, so that
+/// none is dropped without a word.
+void noteIgnoredChecks(const corolint::cli::IgnoredChecks &Ignored,
+                       llvm::StringRef RootDir) {
+  std::string Note = Ignored.note(RootDir);
+  if (!Quiet && !Note.empty())
+    llvm::WithColor::note(llvm::errs(), "corolint") << Note << "\n";
 }
 
 /// Drops the globs before the last "-*", which disables everything before
@@ -818,9 +838,13 @@ int main(int argc, const char **argv) {
   if (!llvm::sys::fs::is_directory(RootDir))
     return toolError("--root '" + Root + "' is not a directory");
 
+  // This provider answers for the first file (or the working directory):
+  // what it leaves out is told only when the run ends here. The units'
+  // providers tell what the units' own files left out.
+  corolint::cli::IgnoredChecks IgnoredForFirstFile;
   std::string ProviderError;
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
-      makeOptionsProvider(ProviderError);
+      makeOptionsProvider(ProviderError, IgnoredForFirstFile);
   if (!Provider)
     return toolError(ProviderError);
 
@@ -836,6 +860,8 @@ int main(int argc, const char **argv) {
   std::vector<std::string> Enabled =
       corolint::compat::enabledChecks(EffectiveOptions);
 
+  if (ListChecks || DumpConfig || Enabled.empty())
+    noteIgnoredChecks(IgnoredForFirstFile, RootDir);
   if (ListChecks) {
     if (Enabled.empty())
       return toolError("no checks are enabled; pass --checks=coro-* or fix "
@@ -996,6 +1022,8 @@ int main(int argc, const char **argv) {
   double Seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - Start)
                        .count();
+
+  noteIgnoredChecks(IgnoredByDiscovery, RootDir);
 
   corolint::cli::SourceCache SourceText;
   double LinkSeconds = 0;
