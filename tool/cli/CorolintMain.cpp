@@ -15,6 +15,7 @@
 
 #include "tool/cli/ChangedLines.h"
 #include "tool/cli/CheckSelection.h"
+#include "tool/cli/CompileFlags.h"
 #include "tool/cli/Report.h"
 #include "tool/cli/ResultCache.h"
 #include "tool/cli/SummaryLink.h"
@@ -772,7 +773,25 @@ int main(int argc, const char **argv) {
   argc = Args.size();
   argv = Args.data();
 
-  // Everything after `--` is the compile command for the files.
+  // Everything after `--` is the compile command for the files. The flags
+  // clang does not know are dropped first, as from a compile database:
+  // the fixed database refuses them.
+  corolint::cli::CompileFlags CommandChanges;
+  if (auto DashDash = llvm::find_if(
+          Args, [](const char *Arg) { return llvm::StringRef(Arg) == "--"; });
+      DashDash != Args.end()) {
+    size_t First = DashDash - Args.begin() + 1;
+    std::vector<size_t> Unknown = corolint::cli::unknownFlags(
+        llvm::ArrayRef(Args).drop_front(First));
+    std::vector<std::string> Dropped;
+    for (size_t I : llvm::reverse(Unknown)) {
+      Dropped.insert(Dropped.begin(), Args[First + I]);
+      Args.erase(Args.begin() + First + I);
+    }
+    CommandChanges.recordDropped(Dropped);
+    argc = Args.size();
+    argv = Args.data();
+  }
   std::string FixedError;
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
       tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv,
@@ -994,8 +1013,10 @@ int main(int argc, const char **argv) {
     }
   }
 
-  // Extra arguments, as clang-tidy applies them.
-  if (Compilations && (!ExtraArgs.empty() || !ExtraArgsBefore.empty())) {
+  // Extra arguments, as clang-tidy applies them; then the changes that let
+  // clang parse what GCC builds (CompileFlags.h), which see the extra
+  // arguments too. The cache keys on the commands as changed.
+  if (Compilations) {
     auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
         std::move(Compilations));
     Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
@@ -1004,7 +1025,7 @@ int main(int argc, const char **argv) {
     Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
         std::vector<std::string>(ExtraArgs.begin(), ExtraArgs.end()),
         tooling::ArgumentInsertPosition::END));
-    Compilations = std::move(Adjusted);
+    Compilations = CommandChanges.adjust(std::move(Adjusted));
   }
 
   auto Start = std::chrono::steady_clock::now();
@@ -1024,6 +1045,13 @@ int main(int argc, const char **argv) {
                        .count();
 
   noteIgnoredChecks(IgnoredByDiscovery, RootDir);
+  // Before the diagnostics move to the printer below.
+  std::string AsioHint = CommandChanges.asioHint(Results);
+  if (!Quiet)
+    for (const std::string &Note : {CommandChanges.droppedNote(),
+                                    CommandChanges.asioNote(Results)})
+      if (!Note.empty())
+        llvm::WithColor::note(llvm::errs(), "corolint") << Note << "\n";
 
   corolint::cli::SourceCache SourceText;
   double LinkSeconds = 0;
@@ -1180,6 +1208,9 @@ int main(int argc, const char **argv) {
     if (!TU.ToolFailure.empty())
       llvm::WithColor::error(llvm::errs(), "corolint")
           << TU.File << ": " << TU.ToolFailure << "\n";
+  // Not --quiet's to drop: it says how to fix the failure.
+  if (!AsioHint.empty())
+    llvm::WithColor::note(llvm::errs(), "corolint") << AsioHint << "\n";
   printSummary(Report, Seconds);
 
   if (Report.failedFiles() && CompileErrorsMode == CompileErrorPolicy::Fail) {

@@ -11,6 +11,12 @@
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Option/OptTable.h"
+#if LLVM_VERSION_MAJOR >= 22
+#include "clang/Options/Options.h"
+#else
+#include "clang/Driver/Options.h"
+#endif
 
 #include <memory>
 
@@ -103,6 +109,20 @@ private:
 #endif
   clang::DiagnosticsEngine Engine;
 };
+
+/// The clang driver's options (the IDs and the table), which LLVM 22 moved
+/// from clangDriver to clangOptions.
+#if LLVM_VERSION_MAJOR >= 22
+namespace driver_options = clang::options;
+inline const llvm::opt::OptTable &driverOptTable() {
+  return clang::getDriverOptTable();
+}
+#else
+namespace driver_options = clang::driver::options;
+inline const llvm::opt::OptTable &driverOptTable() {
+  return clang::driver::getDriverOptTable();
+}
+#endif
 
 /// Names of every registered check.
 inline std::vector<std::string> allChecks() {
