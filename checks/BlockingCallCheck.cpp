@@ -197,9 +197,12 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
       MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
       FollowVirtualCalls(Options.get("FollowVirtualCalls", false)),
       ReportColdPaths(Options.getLocalOrGlobal("ReportColdPaths", false)) {
-  SleepForTemplate = readTemplate("SleepForTemplate", Profile.SleepFor);
-  SleepUntilTemplate = readTemplate("SleepUntilTemplate", Profile.SleepUntil);
-  OffloadTemplate = readTemplate("OffloadTemplate", Profile.Offload);
+  SleepForTemplate =
+      readTemplate("SleepForTemplate", &catalog::RuntimeProfile::SleepFor);
+  SleepUntilTemplate =
+      readTemplate("SleepUntilTemplate", &catalog::RuntimeProfile::SleepUntil);
+  OffloadTemplate =
+      readTemplate("OffloadTemplate", &catalog::RuntimeProfile::Offload);
 
   // Categories.
   std::string DefaultCategories;
@@ -301,9 +304,9 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
 
 void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   CoroCheckBase::storeOptions(Opts);
-  Options.store(Opts, "SleepForTemplate", SleepForTemplate);
-  Options.store(Opts, "SleepUntilTemplate", SleepUntilTemplate);
-  Options.store(Opts, "OffloadTemplate", OffloadTemplate);
+  storeTemplate(Opts, SleepForTemplate);
+  storeTemplate(Opts, SleepUntilTemplate);
+  storeTemplate(Opts, OffloadTemplate);
   Options.store(Opts, "EnabledCategories", EnabledCategoriesOption);
   Options.store(Opts, "BlockingFunctions", analysis::joinList(BlockingFunctions));
   Options.store(Opts, "AllowedFunctions", analysis::joinList(AllowedFunctions));
@@ -492,24 +495,25 @@ BlockingCallCheck::classify(const Expr &Call, const FunctionDecl &Callee,
   return std::nullopt;
 }
 
-std::string BlockingCallCheck::offloadAdvice() const {
-  if (!OffloadTemplate.empty())
-    return "offload it with '" + catalog::templateHint(OffloadTemplate) + "'";
-  return Profile.OffloadHint.str();
+std::string BlockingCallCheck::offloadAdvice(const catalog::RuntimeProfile &P) const {
+  return CoroCheckBase::offloadAdvice(OffloadTemplate,
+                                      &catalog::RuntimeProfile::OffloadHint, P,
+                                      "offload");
 }
 
-std::string BlockingCallCheck::hintFor(const Api &A) const {
+std::string BlockingCallCheck::hintFor(const Api &A,
+                                       const catalog::RuntimeProfile &P) const {
   auto Use = [](StringRef Template) {
     return "use '" + catalog::templateHint(Template) + "'";
   };
-  auto SleepAdvice = [&](StringRef Template) {
-    if (!Template.empty())
-      return Use(Template);
-    if (!SleepForTemplate.empty())
-      return Use(SleepForTemplate);
-    return Profile.SleepHint.str();
+  auto SleepAdvice = [&](const TemplateOption &T) {
+    if (!T.in(P).empty())
+      return Use(T.in(P));
+    if (!SleepForTemplate.in(P).empty())
+      return Use(SleepForTemplate.in(P));
+    return P.SleepHint.str();
   };
-  auto OffloadAdvice = [&] { return offloadAdvice(); };
+  auto OffloadAdvice = [&] { return offloadAdvice(P); };
   switch (A.Fix) {
   case FixKind::SleepFor:
   case FixKind::SleepSeconds:
@@ -589,9 +593,12 @@ analysis::CallSummaries &BlockingCallCheck::summaries(ASTContext &Ctx) {
 }
 
 void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
-  if (exportSummaries(Result, [&] {
-        return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr;
-      }))
+  if (exportSummaries(
+          Result,
+          [&] { return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr; },
+          [&](const FunctionDecl &Coroutine) {
+            return offloadAdvice(profileFor(Coroutine));
+          }))
     return;
   ASTContext &Ctx = *Result.Context;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
@@ -637,42 +644,27 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
 void BlockingCallCheck::noteErrnoOffload(SourceLocation Loc,
                                          CharSourceRange CallRange,
                                          StringRef Replacement,
-                                         const SourceManager &SM) {
+                                         const SourceManager &SM,
+                                         const catalog::RuntimeProfile &P) {
   auto Note = diag(Loc,
                    "offload the call if nothing reads errno after it: errno "
                    "is then set on the worker thread",
                    DiagnosticIDs::Note);
   Note << FixItHint::CreateReplacement(CallRange, Replacement);
-  Note << includeFor(CallRange.getBegin(), SM);
+  Note << includeFor(CallRange.getBegin(), SM, P);
 }
 
 std::string BlockingCallCheck::offloadedCall(
     const Stmt &S, FixKind Fix, const analysis::AsyncPlacement &Where,
     analysis::ParentChain Parents, const MatchFinder::MatchResult &Result,
     CharSourceRange &CallRange) const {
-  const SourceManager &SM = *Result.SourceManager;
-  const LangOptions &LO = Result.Context->getLangOpts();
   // The call of the helper is what moves to another thread; the same rules
   // as for a direct call decide whether it can.
   const auto *AsCall = llvm::dyn_cast<CallExpr>(&S);
-  std::string Replacement;
-  if (AsCall && (Fix == FixKind::Offload || Fix == FixKind::OffloadOnNote) &&
-      !OffloadTemplate.empty() && analysis::isCoroutine(*Where.Coroutine) &&
-      !Where.InHandler && !Where.InlineLambdaCall &&
-      S.getBeginLoc().isFileID() && S.getEndLoc().isFileID() &&
-      !analysis::containsSuspension(AsCall)) {
-    CallRange = Lexer::makeFileCharRange(
-        CharSourceRange::getTokenRange(S.getSourceRange()), SM, LO);
-    if (std::optional<std::string> Text =
-            analysis::sourceText(S.getSourceRange(), SM, LO);
-        Text && CallRange.isValid()) {
-      Replacement = catalog::expandTemplate(
-          OffloadTemplate, analysis::offloadLambda(*AsCall, *Text));
-      if (analysis::needsParentheses(*AsCall, Parents))
-        Replacement = "(" + Replacement + ")";
-    }
-  }
-  return Replacement;
+  if (!AsCall || (Fix != FixKind::Offload && Fix != FixKind::OffloadOnNote))
+    return "";
+  return offloadReplacement(*AsCall, OffloadTemplate, Where, Parents, Result,
+                            CallRange);
 }
 
 const analysis::ExternalChain *
@@ -714,8 +706,9 @@ void BlockingCallCheck::diagnoseExternal(const Stmt &S,
   CharSourceRange CallRange;
   std::string Replacement = offloadedCall(S, Fix, Where, Parents, Result, CallRange);
   StringRef Description = Cat ? catalog::categoryDescription(*Cat) : "";
+  const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
   std::string Hint = SyncWait ? "make it a coroutine and co_await the work"
-                              : offloadAdvice();
+                              : offloadAdvice(P);
   {
     auto Diag = Description.empty()
                     ? diag(Edge.Loc, "call to '%0' in %1 blocks the event "
@@ -729,7 +722,7 @@ void BlockingCallCheck::diagnoseExternal(const Stmt &S,
       Diag << Description;
     if (!Replacement.empty()) {
       Diag << FixItHint::CreateReplacement(CallRange, Replacement);
-      Diag << includeFor(CallRange.getBegin(), SM);
+      Diag << includeFor(CallRange.getBegin(), SM, P);
     }
   }
   for (size_t I = 0; I < Chain.Steps.size(); ++I) {
@@ -765,13 +758,14 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
   std::string Helper = analysis::functionName(*Chain.Functions.front());
   std::string Coroutine = analysis::coroutineName(Where);
   StringRef Description = catalog::categoryDescription(Final.Cat);
+  const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
   std::string Hint;
   if (Fix == FixKind::Offload || Fix == FixKind::OffloadOnNote)
-    Hint = offloadAdvice();
+    Hint = offloadAdvice(P);
   else if (Final.Cat == Category::SyncWait)
     Hint = "make it a coroutine and co_await the work";
   else
-    Hint = hintFor(Api{nullptr, Final.Cat, Fix, Final.Api});
+    Hint = hintFor(Api{nullptr, Final.Cat, Fix, Final.Api}, P);
   {
     auto Diag =
         Final.Cat == Category::SyncWait
@@ -788,7 +782,7 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
       Diag << Description;
     if (!Replacement.empty() && Fix == FixKind::Offload) {
       Diag << FixItHint::CreateReplacement(CallRange, Replacement);
-      Diag << includeFor(CallRange.getBegin(), SM);
+      Diag << includeFor(CallRange.getBegin(), SM, P);
     }
   } // the warning is emitted here, before its notes
 
@@ -801,7 +795,7 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
       << analysis::functionName(*Chain.Functions.back()) << Final.Api;
 
   if (!Replacement.empty() && Fix == FixKind::OffloadOnNote)
-    noteErrnoOffload(Edge.Loc, CallRange, Replacement, SM);
+    noteErrnoOffload(Edge.Loc, CallRange, Replacement, SM, P);
   noteColdPath(Chain, ReportColdPaths);
   noteInlineLambda(Where);
 }
@@ -824,47 +818,45 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
                     Call.getBeginLoc().isFileID() && Call.getEndLoc().isFileID() &&
                     CallRange.isValid() && AsCall;
 
+  const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
   std::string Replacement;
   bool NeedsHeader = false;
-  if (CanRewrite) {
-    StringRef Template;
+  if ((A.Fix == FixKind::Offload || A.Fix == FixKind::OffloadOnNote) && AsCall) {
+    Replacement = offloadReplacement(Call, OffloadTemplate, Where, Parents,
+                                     Result, CallRange);
+    NeedsHeader = !Replacement.empty();
+  } else if (CanRewrite) {
+    const TemplateOption *Template = nullptr;
     std::string Prefix, Suffix;
     switch (A.Fix) {
     case FixKind::SleepFor:
-      Template = SleepForTemplate;
+      Template = &SleepForTemplate;
       break;
     case FixKind::SleepUntil:
-      Template = SleepUntilTemplate;
+      Template = &SleepUntilTemplate;
       break;
     case FixKind::SleepSeconds:
-      Template = SleepForTemplate;
+      Template = &SleepForTemplate;
       Prefix = "std::chrono::seconds(";
       Suffix = ")";
       break;
     case FixKind::SleepMicroseconds:
-      Template = SleepForTemplate;
+      Template = &SleepForTemplate;
       Prefix = "std::chrono::microseconds(";
       Suffix = ")";
       break;
     default:
       break;
     }
-    if (!Template.empty()) {
+    if (Template && !Template->in(P).empty()) {
       // The runtime's sleep returns nothing: only a statement of its own.
       if (AsCall->getNumArgs() == 1 && analysis::isStatementPosition(Call, Parents))
         if (std::optional<std::string> Arg =
                 analysis::sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO)) {
           Replacement =
-              catalog::expandTemplate(Template, Prefix + *Arg + Suffix);
+              catalog::expandTemplate(Template->in(P), Prefix + *Arg + Suffix);
           NeedsHeader = true;
         }
-    } else if ((A.Fix == FixKind::Offload || A.Fix == FixKind::OffloadOnNote) &&
-               !OffloadTemplate.empty() && !analysis::containsSuspension(&Call)) {
-      if (std::optional<std::string> Text = analysis::sourceText(Call.getSourceRange(), SM, LO)) {
-        Replacement = catalog::expandTemplate(
-            OffloadTemplate, analysis::offloadLambda(Call, *Text));
-        NeedsHeader = true;
-      }
     } else if (A.Fix == FixKind::AwaitArgument && AsCall->getNumArgs() >= 1) {
       if (std::optional<std::string> Arg =
               analysis::sourceText(AsCall->getArg(0)->getSourceRange(), SM, LO))
@@ -875,7 +867,7 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
   }
 
   std::string Coroutine = analysis::coroutineName(Where);
-  std::string Hint = hintFor(A);
+  std::string Hint = hintFor(A, P);
   StringRef Description = catalog::categoryDescription(A.Cat);
   bool FixOnNote = A.Fix == FixKind::OffloadOnNote;
   {
@@ -895,12 +887,12 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
     if (!Replacement.empty() && !FixOnNote) {
       Diag << FixItHint::CreateReplacement(CallRange, Replacement);
       if (NeedsHeader)
-        Diag << includeFor(CallRange.getBegin(), SM);
+        Diag << includeFor(CallRange.getBegin(), SM, P);
     }
   } // the warning is emitted here, before its notes
 
   if (!Replacement.empty() && FixOnNote)
-    noteErrnoOffload(Call.getBeginLoc(), CallRange, Replacement, SM);
+    noteErrnoOffload(Call.getBeginLoc(), CallRange, Replacement, SM, P);
   noteInlineLambda(Where);
 }
 

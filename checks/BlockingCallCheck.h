@@ -52,7 +52,7 @@ private:
   bool conditionHolds(const catalog::BlockingApi &Entry, const clang::Expr &Call,
                       const analysis::AsyncPlacement &Where,
                       const clang::ASTContext &Ctx) const;
-  std::string hintFor(const Api &A) const;
+  std::string hintFor(const Api &A, const catalog::RuntimeProfile &P) const;
   bool mayBlock(const clang::FunctionDecl &Callee) const;
   void diagnose(const clang::Expr &Call, const Api &A,
                 const analysis::AsyncPlacement &Where,
@@ -82,7 +82,8 @@ private:
   /// The offload of a call whose API reports errors through errno, offered
   /// on a note.
   void noteErrnoOffload(clang::SourceLocation Loc, clang::CharSourceRange CallRange,
-                        llvm::StringRef Replacement, const clang::SourceManager &SM);
+                        llvm::StringRef Replacement, const clang::SourceManager &SM,
+                        const catalog::RuntimeProfile &P);
   /// How \p Callee, defined in another file, blocks per SummaryFile.
   const analysis::ExternalChain *externalChain(const clang::FunctionDecl &Callee) const;
   /// Reports \p S, a call of a function in another file that blocks.
@@ -91,12 +92,12 @@ private:
                         const analysis::AsyncPlacement &Where,
                         analysis::ParentChain Parents,
                         const clang::ast_matchers::MatchFinder::MatchResult &Result);
-  std::string offloadAdvice() const;
+  std::string offloadAdvice(const catalog::RuntimeProfile &P) const;
   std::string SummaryFile;
   std::shared_ptr<const analysis::ExternalSummaries> External;
-  std::string SleepForTemplate;
-  std::string SleepUntilTemplate;
-  std::string OffloadTemplate;
+  TemplateOption SleepForTemplate;
+  TemplateOption SleepUntilTemplate;
+  TemplateOption OffloadTemplate;
   std::vector<std::string> BlockingFunctions;
   std::vector<std::string> AllowedFunctions;
   /// The `logging` category is enabled.

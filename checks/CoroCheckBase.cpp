@@ -4,36 +4,108 @@
 
 #include "checks/analysis/SummarySink.h"
 
+#include "checks/analysis/Rewrite.h"
+
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/CharInfo.h"
+#include "clang/Lex/Lexer.h"
 
 namespace corolint {
+
+namespace {
+
+/// The function that \p Template calls with `{0}` among its arguments, if
+/// it is named (`ns::f(x, {0})` gives `ns::f`).
+std::string offloadHelperOf(llvm::StringRef Template) {
+  size_t Arg = Template.find("{0}");
+  if (Arg == llvm::StringRef::npos)
+    return "";
+  // The innermost parenthesis open before the argument.
+  int Depth = 0;
+  size_t Open = llvm::StringRef::npos;
+  for (size_t I = Arg; I-- > 0;) {
+    char C = Template[I];
+    if (C == ')')
+      ++Depth;
+    else if (C == '(' && Depth-- == 0) {
+      Open = I;
+      break;
+    }
+  }
+  if (Open == llvm::StringRef::npos)
+    return "";
+  llvm::StringRef Before = Template.substr(0, Open).rtrim();
+  size_t Start = Before.size();
+  while (Start > 0 && (clang::isAsciiIdentifierContinue(Before[Start - 1]) ||
+                       Before[Start - 1] == ':'))
+    --Start;
+  llvm::StringRef Name = Before.substr(Start).ltrim(':');
+  return Name.empty() || clang::isDigit(Name.front()) ? "" : Name.str();
+}
+
+/// The class (or class template) that the type \p T names.
+const clang::NamedDecl *classOf(clang::QualType T) {
+  T = T.getNonReferenceType();
+  if (const clang::CXXRecordDecl *RD = T->getAsCXXRecordDecl())
+    return RD;
+  if (const auto *TST = T->getAs<clang::TemplateSpecializationType>())
+    return TST->getTemplateName().getAsTemplateDecl();
+  return nullptr;
+}
+
+/// True unless \p T is a class that cannot be default-constructed.
+bool isDefaultConstructible(clang::QualType T) {
+  const clang::CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return !T->isDependentType();
+  RD = RD->getDefinition();
+  return RD && (RD->hasDefaultConstructor() ||
+                RD->needsImplicitDefaultConstructor());
+}
+
+} // namespace
 
 CoroCheckBase::CoroCheckBase(llvm::StringRef Name,
                              clang::tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
-      RuntimeName(Options.getLocalOrGlobal("Runtime", "aio").str()),
-      Profile(catalog::runtimeProfiles().front()), Name(Name.str()),
+      RuntimeName(
+          Options.getLocalOrGlobal("Runtime", catalog::AutoRuntime).str()),
+      Name(Name.str()),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         clang::tidy::utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {
-  if (const catalog::RuntimeProfile *P = catalog::findRuntimeProfile(RuntimeName)) {
-    Profile = *P;
-  } else {
-    configurationDiag("invalid value '%0' for option 'Runtime'; expected one "
-                      "of %1 (using 'aio')")
-        << RuntimeName << catalog::runtimeProfileNames();
-    RuntimeName = "aio";
+  if (RuntimeName != catalog::AutoRuntime) {
+    FixedProfile = catalog::findRuntimeProfile(RuntimeName);
+    if (!FixedProfile) {
+      configurationDiag("invalid value '%0' for option 'Runtime'; expected one "
+                        "of %1 (using 'auto')")
+          << RuntimeName << catalog::runtimeProfileNames();
+      RuntimeName = catalog::AutoRuntime.str();
+    }
   }
-  RuntimeHeader = Options.get("RuntimeHeader", Profile.Header).str();
+  RuntimeHeader = Options.get("RuntimeHeader", "").str();
 
-  ContextOptions.SyncGenerators = analysis::splitList(
-      Options.get("SyncGenerators", analysis::defaultSyncGenerators()));
-  ContextOptions.OffloadFunctions = analysis::splitList(
-      Options.get("OffloadFunctions", analysis::defaultOffloadFunctions()));
-  ContextOptions.InlineFunctions = analysis::splitList(
-      Options.get("InlineFunctions", analysis::defaultInlineFunctions()));
+  // What these options describe is the program, the same for every check.
+  ContextOptions.SyncGenerators = analysis::splitList(Options.getLocalOrGlobal(
+      "SyncGenerators", analysis::defaultSyncGenerators()));
+  ContextOptions.OffloadFunctions = analysis::splitList(Options.getLocalOrGlobal(
+      "OffloadFunctions", analysis::defaultOffloadFunctions()));
+  ContextOptions.InlineFunctions = analysis::splitList(Options.getLocalOrGlobal(
+      "InlineFunctions", analysis::defaultInlineFunctions()));
   ContextOptions.AsyncContextFunctions =
-      analysis::splitList(Options.get("AsyncContextFunctions", ""));
+      analysis::splitList(Options.getLocalOrGlobal("AsyncContextFunctions", ""));
+  OffloadFunctionsOption = ContextOptions.OffloadFunctions;
+
+  // The helper that a user's offload template (of any check) calls with the
+  // work runs it on another thread: `net::offload({0})`.
+  for (const auto &[Key, Value] : Context->getOptions().CheckOptions) {
+    llvm::StringRef K = Key;
+    if (!K.starts_with("coro-") || !K.ends_with("OffloadTemplate"))
+      continue;
+    std::string Helper = offloadHelperOf(Value.Value);
+    if (!Helper.empty() && !llvm::is_contained(ContextOptions.OffloadFunctions, Helper))
+      ContextOptions.OffloadFunctions.push_back(Helper);
+  }
 }
 
 void CoroCheckBase::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) {
@@ -42,8 +114,7 @@ void CoroCheckBase::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts)
   Options.store(Opts, "IncludeStyle", Inserter.getStyle());
   Options.store(Opts, "SyncGenerators",
                 analysis::joinList(ContextOptions.SyncGenerators));
-  Options.store(Opts, "OffloadFunctions",
-                analysis::joinList(ContextOptions.OffloadFunctions));
+  Options.store(Opts, "OffloadFunctions", analysis::joinList(OffloadFunctionsOption));
   Options.store(Opts, "InlineFunctions",
                 analysis::joinList(ContextOptions.InlineFunctions));
   Options.store(Opts, "AsyncContextFunctions",
@@ -56,25 +127,103 @@ void CoroCheckBase::registerPPCallbacks(const clang::SourceManager &SM,
   Inserter.registerPreprocessor(PP);
 }
 
-std::string CoroCheckBase::readTemplate(llvm::StringRef OptionName,
-                                        llvm::StringRef Default) {
-  std::string Value = Options.get(OptionName, Default).str();
-  if (!Value.empty() && llvm::StringRef(Value).find("{0}") == llvm::StringRef::npos) {
+CoroCheckBase::TemplateOption
+CoroCheckBase::readTemplate(llvm::StringRef OptionName,
+                            llvm::StringRef catalog::RuntimeProfile::*Field) {
+  TemplateOption T{OptionName.str(), Options.get(OptionName, "").str(), Field};
+  if (!T.User.empty() && llvm::StringRef(T.User).find("{0}") == llvm::StringRef::npos) {
     configurationDiag("option '%0' must contain '{0}' where the argument "
                       "goes; the template '%1' is ignored")
-        << OptionName << Value;
-    Value.clear();
+        << OptionName << T.User;
+    T.User.clear();
   }
-  return Value;
+  return T;
+}
+
+void CoroCheckBase::storeTemplate(clang::tidy::ClangTidyOptions::OptionMap &Opts,
+                                  const TemplateOption &T) {
+  Options.store(Opts, T.Name, T.User);
+}
+
+const catalog::RuntimeProfile &
+CoroCheckBase::profileFor(const clang::FunctionDecl &Coroutine) const {
+  if (FixedProfile)
+    return *FixedProfile;
+  // The declaration the type names, through aliases: `task<T>` declared as
+  // `using task = asio::awaitable<T>` is asio's.
+  if (const clang::NamedDecl *Class = classOf(Coroutine.getReturnType()))
+    return catalog::runtimeOfCoroutineType(analysis::qualifiedName(*Class));
+  return catalog::runtimeOfCoroutineType("");
+}
+
+std::string
+CoroCheckBase::offloadAdvice(const TemplateOption &T,
+                             llvm::StringRef catalog::RuntimeProfile::*Hint,
+                             const catalog::RuntimeProfile &P,
+                             llvm::StringRef Verb) const {
+  if (T.User.empty() && !(P.*Hint).empty())
+    return (P.*Hint).str();
+  llvm::StringRef Template = T.in(P);
+  if (Template.empty())
+    return (P.*Hint).str();
+  return Verb.str() + " it with '" + catalog::templateHint(Template) + "'";
+}
+
+std::string CoroCheckBase::offloadReplacement(
+    const clang::Expr &Call, const TemplateOption &T,
+    const analysis::AsyncPlacement &Where, analysis::ParentChain Parents,
+    const clang::ast_matchers::MatchFinder::MatchResult &Result,
+    clang::CharSourceRange &Range) const {
+  const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
+  llvm::StringRef Template = T.in(P);
+  // co_await is ill-formed in a handler and in a lambda that is not a
+  // coroutine; a suspension inside would move to the other thread.
+  if (Template.empty() || !analysis::isCoroutine(*Where.Coroutine) ||
+      Where.InHandler || Where.InlineLambdaCall ||
+      !Call.getBeginLoc().isFileID() || !Call.getEndLoc().isFileID() ||
+      analysis::containsSuspension(&Call))
+    return "";
+  const clang::SourceManager &SM = *Result.SourceManager;
+  const clang::LangOptions &LO = Result.Context->getLangOpts();
+  Range = clang::Lexer::makeFileCharRange(
+      clang::CharSourceRange::getTokenRange(Call.getSourceRange()), SM, LO);
+  std::optional<std::string> Text =
+      analysis::sourceText(Call.getSourceRange(), SM, LO);
+  if (!Text || Range.isValid() == false)
+    return "";
+
+  std::string Lambda;
+  bool Dereference = false;
+  if (P.AwaitsReferences) {
+    Lambda = analysis::offloadLambda(Call, *Text);
+  } else if (analysis::isStatementPosition(Call, Parents) ||
+             Call.getType()->isVoidType()) {
+    Lambda = "[&] { " + *Text + "; }"; // nothing to carry back
+  } else if (Call.isGLValue()) {
+    // Not `awaitable<T&>`: the address comes back, and the reference is
+    // the awaited pointer's target.
+    Lambda = "[&] { return std::addressof(" + *Text + "); }";
+    Dereference = true;
+  } else if (P.DefaultConstructsResult && !isDefaultConstructible(Call.getType())) {
+    return "";
+  } else {
+    Lambda = "[&] { return " + *Text + "; }";
+  }
+  std::string Replacement =
+      (Dereference ? "*" : "") + catalog::expandTemplate(Template, Lambda);
+  if (analysis::needsParentheses(Call, Parents))
+    Replacement = "(" + Replacement + ")";
+  return Replacement;
 }
 
 std::optional<clang::FixItHint>
 CoroCheckBase::includeFor(clang::SourceLocation Loc,
-                          const clang::SourceManager &SM) {
-  if (RuntimeHeader.empty())
-    return std::nullopt;
+                          const clang::SourceManager &SM,
+                          const catalog::RuntimeProfile &P) {
   // The inserter takes <h> as written and adds the quotes of "h".
-  llvm::StringRef Header = RuntimeHeader;
+  llvm::StringRef Header = RuntimeHeader.empty() ? P.Header : RuntimeHeader;
+  if (Header.empty())
+    return std::nullopt;
   if (Header.size() > 1 && Header.front() == '"' && Header.back() == '"')
     Header = Header.drop_front().drop_back();
   return Inserter.createIncludeInsertion(SM.getFileID(Loc), Header);
@@ -165,10 +314,11 @@ void CoroCheckBase::registerSummaryExport(clang::ast_matchers::MatchFinder *Find
 
 bool CoroCheckBase::exportSummaries(
     const clang::ast_matchers::MatchFinder::MatchResult &Result,
-    llvm::function_ref<analysis::CallSummaries *()> Summaries) {
+    llvm::function_ref<analysis::CallSummaries *()> Summaries,
+    analysis::AdviceFor Advice) {
   if (!Result.Nodes.getNodeAs<clang::TranslationUnitDecl>("export-summaries"))
     return false;
-  analysis::exportToSink(Name, Summaries());
+  analysis::exportToSink(Name, Summaries(), Advice);
   return true;
 }
 

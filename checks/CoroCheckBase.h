@@ -1,8 +1,10 @@
 //===- CoroCheckBase.h - what every coro-* check shares ---------*- C++ -*-===//
 //
-// The runtime profile (`Runtime`, global or local), the async-context
-// options, the include inserter for the runtime's header, template
-// validation, and the once-per-location rule for template instantiations.
+// The runtime profile of each coroutine (`Runtime`, global or local; `auto`
+// reads it off the coroutine's type), the fix templates and the offload
+// rewrite built from it, the async-context options, the include inserter
+// for the runtime's header, and the once-per-location rule for template
+// instantiations.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,13 +54,51 @@ protected:
   void walkMatchedBody(const clang::ast_matchers::MatchFinder::MatchResult &Result,
                        analysis::AsyncVisitor Visit);
 
-  /// Reads template option \p OptionName (default from the profile); a
-  /// template without `{0}` is reported and ignored.
-  std::string readTemplate(llvm::StringRef OptionName, llvm::StringRef Default);
+  /// A fix template option: the user's template, or, left empty, the
+  /// coroutine's profile's.
+  struct TemplateOption {
+    std::string Name;
+    std::string User;
+    llvm::StringRef catalog::RuntimeProfile::*Field = nullptr;
+    llvm::StringRef in(const catalog::RuntimeProfile &P) const {
+      return User.empty() ? P.*Field : llvm::StringRef(User);
+    }
+  };
 
-  /// The insertion of RuntimeHeader into the file of \p Loc, once per file.
+  /// Reads template option \p OptionName, whose default is the profile's
+  /// \p Field; a template without `{0}` is reported and ignored.
+  TemplateOption readTemplate(llvm::StringRef OptionName,
+                              llvm::StringRef catalog::RuntimeProfile::*Field);
+  void storeTemplate(clang::tidy::ClangTidyOptions::OptionMap &Opts,
+                     const TemplateOption &T);
+
+  /// The profile that the messages and fixes of a finding in \p Coroutine
+  /// use: the `Runtime` option's, or with `auto` the runtime of the
+  /// coroutine's type (`none` for a type of no known runtime).
+  const catalog::RuntimeProfile &profileFor(const clang::FunctionDecl &Coroutine) const;
+
+  /// The advice of a message for work that \p T moves to another thread:
+  /// the profile's \p Hint, or `<Verb> it with '<the template>'`.
+  std::string offloadAdvice(const TemplateOption &T,
+                            llvm::StringRef catalog::RuntimeProfile::*Hint,
+                            const catalog::RuntimeProfile &P,
+                            llvm::StringRef Verb) const;
+
+  /// The rewrite of \p Call, where \p Where and \p Parents place it, into
+  /// the awaited offload of it with \p T, and in \p Range what it replaces;
+  /// empty if it cannot be rewritten (no template, not the coroutine's own
+  /// body, a macro, a suspension inside, a result the runtime cannot carry).
+  std::string offloadReplacement(const clang::Expr &Call, const TemplateOption &T,
+                                 const analysis::AsyncPlacement &Where,
+                                 analysis::ParentChain Parents,
+                                 const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                                 clang::CharSourceRange &Range) const;
+
+  /// The insertion of the runtime's header (RuntimeHeader, or \p P's) into
+  /// the file of \p Loc, once per file.
   std::optional<clang::FixItHint> includeFor(clang::SourceLocation Loc,
-                                             const clang::SourceManager &SM);
+                                             const clang::SourceManager &SM,
+                                             const catalog::RuntimeProfile &P);
 
   /// Records \p Loc as reported; false if it was already (a template's
   /// instantiations share the pattern's locations and are reported once).
@@ -88,16 +128,22 @@ protected:
   void registerSummaryExport(clang::ast_matchers::MatchFinder *Finder);
   /// True if \p Result is that match; then hands the summaries that
   /// \p Summaries returns (null: none) to the sink.
+  /// \p Advice gives the advice of a cross-file finding in an async function.
   bool exportSummaries(const clang::ast_matchers::MatchFinder::MatchResult &Result,
-                       llvm::function_ref<analysis::CallSummaries *()> Summaries);
+                       llvm::function_ref<analysis::CallSummaries *()> Summaries,
+                       analysis::AdviceFor Advice);
 
   std::string RuntimeName;
-  catalog::RuntimeProfile Profile;
+  /// The profile `Runtime` names; null for `auto`.
+  const catalog::RuntimeProfile *FixedProfile = nullptr;
+  /// The user's header; empty: the profile's.
   std::string RuntimeHeader;
   analysis::AsyncContextOptions ContextOptions;
 
 private:
   std::string Name; ///< the check's name, for the summary sink
+  /// OffloadFunctions as configured, without the templates' helpers.
+  std::vector<std::string> OffloadFunctionsOption;
   clang::tidy::utils::IncludeInserter Inserter;
   llvm::DenseSet<unsigned> Reported;
   /// (the fact, the file and line of the call) of reported chains.

@@ -268,7 +268,8 @@ CpuBoundLoopCheck::CpuBoundLoopCheck(StringRef Name,
     configurationDiag("option 'MinIterations' must be at least 1; using 100000");
     MinIterations = 100000;
   }
-  CpuOffloadTemplate = readTemplate("CpuOffloadTemplate", Profile.CpuOffload);
+  CpuOffloadTemplate =
+      readTemplate("CpuOffloadTemplate", &catalog::RuntimeProfile::CpuOffload);
   for (const catalog::BlockingApi &Entry : catalog::blockingApis())
     if (Entry.Cat == catalog::Category::Cpu &&
         Entry.Kind == catalog::ApiKind::Function)
@@ -281,7 +282,7 @@ void CpuBoundLoopCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "MinNestingDepth", MinNestingDepth);
   Options.store(Opts, "RegexConstruction", RegexConstruction);
   Options.store(Opts, "CpuHeavyFunctions", analysis::joinList(CpuHeavyFunctions));
-  Options.store(Opts, "CpuOffloadTemplate", CpuOffloadTemplate);
+  storeTemplate(Opts, CpuOffloadTemplate);
   Options.store(Opts, "MaxCallDepth", MaxCallDepth);
   Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
   Options.store(Opts, "ReportColdPaths", ReportColdPaths);
@@ -321,10 +322,9 @@ CpuBoundLoopCheck::judge(const Stmt &Loop, const ASTContext &Ctx) const {
   return V;
 }
 
-std::string CpuBoundLoopCheck::advice() const {
-  if (!CpuOffloadTemplate.empty())
-    return "run it with '" + catalog::templateHint(CpuOffloadTemplate) + "'";
-  return Profile.CpuOffloadHint.str();
+std::string CpuBoundLoopCheck::advice(const FunctionDecl &Coroutine) const {
+  return offloadAdvice(CpuOffloadTemplate, &catalog::RuntimeProfile::CpuOffloadHint,
+                       profileFor(Coroutine), "run");
 }
 
 bool CpuBoundLoopCheck::isHeavy(const FunctionDecl &Callee,
@@ -400,9 +400,10 @@ analysis::CallSummaries &CpuBoundLoopCheck::summaries(ASTContext &Ctx) {
 }
 
 void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
-  if (exportSummaries(Result, [&] {
-        return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr;
-      }))
+  if (exportSummaries(
+          Result,
+          [&] { return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr; },
+          [&](const FunctionDecl &Coroutine) { return advice(Coroutine); }))
     return;
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
@@ -439,7 +440,7 @@ void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
                  "CPU-heavy construction of 'std::basic_regex' in %0 compiles "
                  "the pattern on the event loop; build it once outside the "
                  "coroutine or %1")
-                << analysis::coroutineName(Where) << advice();
+                << analysis::coroutineName(Where) << advice(*Where.Coroutine);
           return;
         }
         if (MaxCallDepth == 0)
@@ -483,9 +484,11 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
 
   // The rewrite: the loop, verbatim, in a lambda run on the CPU executor.
   // The profile may have no template: then the message says what to do.
+  const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
+  StringRef Template = CpuOffloadTemplate.in(P);
   std::string WhyNoFix;
   const Stmt *Jump = escapingJump(loopBody(Loop));
-  if (!CpuOffloadTemplate.empty()) {
+  if (!Template.empty()) {
     if (!analysis::isCoroutine(*Where.Coroutine) || Where.InHandler ||
         Where.InlineLambdaCall)
       WhyNoFix = "no fix: 'co_await' is not allowed here";
@@ -500,7 +503,7 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
   }
 
   std::optional<FixItHint> Replace;
-  if (!CpuOffloadTemplate.empty() && WhyNoFix.empty()) {
+  if (!Template.empty() && WhyNoFix.empty()) {
     // A loop whose body is not a block (and a do-while) ends before its ';'.
     SourceLocation End = Loop.getEndLoc();
     if (!llvm::isa<CompoundStmt>(loopBody(Loop)) || llvm::isa<DoStmt>(Loop)) {
@@ -517,7 +520,7 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
       std::string Indent(Column > 0 ? Column - 1 : 0, ' ');
       std::string Lambda = "[&] {\n" + Indent + Text.str() + "\n" + Indent + "}";
       Replace = FixItHint::CreateReplacement(
-          Range, catalog::expandTemplate(CpuOffloadTemplate, Lambda) + ";");
+          Range, catalog::expandTemplate(Template, Lambda) + ";");
     }
   }
 
@@ -535,10 +538,10 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
       Diag << std::to_string(V.Iterations);
     else
       Diag << V.Depth;
-    Diag << advice();
+    Diag << advice(*Where.Coroutine);
     if (Replace) {
       Diag << *Replace;
-      Diag << includeFor(Loop.getBeginLoc(), SM);
+      Diag << includeFor(Loop.getBeginLoc(), SM, P);
     }
   }
   if (V.K == Verdict::ConstantTrips)
@@ -559,28 +562,16 @@ void CpuBoundLoopCheck::reportCall(const Expr &Call, StringRef Name,
                                    const analysis::AsyncPlacement &Where,
                                    analysis::ParentChain Parents,
                                    const MatchFinder::MatchResult &Result) {
-  ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
-  const LangOptions &LO = Ctx.getLangOpts();
-  std::string Replacement;
-  CharSourceRange Range = Lexer::makeFileCharRange(
-      CharSourceRange::getTokenRange(Call.getSourceRange()), SM, LO);
-  if (!CpuOffloadTemplate.empty() && analysis::isCoroutine(*Where.Coroutine) &&
-      !Where.InHandler && !Where.InlineLambdaCall && Range.isValid() &&
-      Call.getBeginLoc().isFileID() && !analysis::containsSuspension(&Call))
-    if (std::optional<std::string> Text =
-            analysis::sourceText(Call.getSourceRange(), SM, LO)) {
-      Replacement = catalog::expandTemplate(CpuOffloadTemplate,
-                                            analysis::offloadLambda(Call, *Text));
-      if (analysis::needsParentheses(Call, Parents))
-        Replacement = "(" + Replacement + ")";
-    }
+  CharSourceRange Range;
+  std::string Replacement = offloadReplacement(Call, CpuOffloadTemplate, Where,
+                                               Parents, Result, Range);
   auto Diag = diag(Call.getBeginLoc(), "CPU-heavy call to '%0' in %1 stalls "
                                        "the event loop; %2")
-              << Name << analysis::coroutineName(Where) << advice();
+              << Name << analysis::coroutineName(Where) << advice(*Where.Coroutine);
   if (!Replacement.empty()) {
     Diag << FixItHint::CreateReplacement(Range, Replacement);
-    Diag << includeFor(Range.getBegin(), SM);
+    Diag << includeFor(Range.getBegin(), SM, profileFor(*Where.Coroutine));
   }
 }
 
@@ -589,30 +580,16 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
                                     const analysis::AsyncPlacement &Where,
                                     analysis::ParentChain Parents,
                                     const MatchFinder::MatchResult &Result) {
-  ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
-  const LangOptions &LO = Ctx.getLangOpts();
   const analysis::Fact &Final = *Chain.Final;
 
   // The call of the helper moves to the CPU executor, as a heavy call does.
   const auto *AsCall = llvm::dyn_cast<CallExpr>(&S);
   std::string Replacement;
   CharSourceRange Range;
-  if (AsCall && !CpuOffloadTemplate.empty() &&
-      analysis::isCoroutine(*Where.Coroutine) && !Where.InHandler &&
-      !Where.InlineLambdaCall && S.getBeginLoc().isFileID() &&
-      S.getEndLoc().isFileID() && !analysis::containsSuspension(AsCall)) {
-    Range = Lexer::makeFileCharRange(
-        CharSourceRange::getTokenRange(S.getSourceRange()), SM, LO);
-    if (std::optional<std::string> Text =
-            analysis::sourceText(S.getSourceRange(), SM, LO);
-        Text && Range.isValid()) {
-      Replacement = catalog::expandTemplate(CpuOffloadTemplate,
-                                            analysis::offloadLambda(*AsCall, *Text));
-      if (analysis::needsParentheses(*AsCall, Parents))
-        Replacement = "(" + Replacement + ")";
-    }
-  }
+  if (AsCall)
+    Replacement = offloadReplacement(*AsCall, CpuOffloadTemplate, Where, Parents,
+                                     Result, Range);
 
   std::string Helper = analysis::functionName(*Chain.Functions.front());
   std::string Last = analysis::functionName(*Chain.Functions.back());
@@ -621,21 +598,21 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
       if (Final.Kind != analysis::Fact::Loop)
         return diag(Edge.Loc, "CPU-heavy call to '%0' in %1 stalls the event "
                               "loop: it calls '%3'; %2")
-               << Helper << analysis::coroutineName(Where) << advice()
+               << Helper << analysis::coroutineName(Where) << advice(*Where.Coroutine)
                << Final.Api;
       if (Final.Iterations > 0)
         return diag(Edge.Loc, "CPU-heavy call to '%0' in %1 stalls the event "
                               "loop: it runs a loop of %3 iterations; %2")
-               << Helper << analysis::coroutineName(Where) << advice()
+               << Helper << analysis::coroutineName(Where) << advice(*Where.Coroutine)
                << std::to_string(Final.Iterations);
       return diag(Edge.Loc, "CPU-heavy call to '%0' in %1 can stall the event "
                             "loop: it runs a loop nest of depth %3; %2")
-             << Helper << analysis::coroutineName(Where) << advice()
+             << Helper << analysis::coroutineName(Where) << advice(*Where.Coroutine)
              << Final.Depth;
     }();
     if (!Replacement.empty()) {
       Diag << FixItHint::CreateReplacement(Range, Replacement);
-      Diag << includeFor(Range.getBegin(), SM);
+      Diag << includeFor(Range.getBegin(), SM, profileFor(*Where.Coroutine));
     }
   } // the warning is emitted here, before its notes
 

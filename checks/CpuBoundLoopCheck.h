@@ -50,7 +50,8 @@ private:
                   const analysis::AsyncPlacement &Where,
                   analysis::ParentChain Parents,
                   const clang::ast_matchers::MatchFinder::MatchResult &Result);
-  std::string advice() const;
+  /// The advice of a message for work in \p Coroutine.
+  std::string advice(const clang::FunctionDecl &Coroutine) const;
   /// True if \p Callee is a known CPU-heavy function.
   bool isHeavy(const clang::FunctionDecl &Callee,
                const clang::SourceManager &SM) const;
@@ -69,7 +70,7 @@ private:
   unsigned MinNestingDepth;
   bool RegexConstruction;
   std::vector<std::string> CpuHeavyFunctions;
-  std::string CpuOffloadTemplate;
+  TemplateOption CpuOffloadTemplate;
   unsigned MaxCallDepth;
   bool FollowVirtualCalls;
   bool ReportColdPaths;

@@ -30,25 +30,6 @@ llvm::StringRef defaultErrorCodeCancellation() {
          "boost::system::system_error=boost::asio::error::operation_aborted";
 }
 
-/// The handler the fix inserts for each profile.
-llvm::StringRef rethrowHandlerOf(llvm::StringRef Runtime) {
-  if (Runtime == "aio")
-    return "catch (const aio::cancelled_error &) { throw; }";
-  if (Runtime == "cppcoro")
-    return "catch (const cppcoro::operation_cancelled &) { throw; }";
-  if (Runtime == "folly")
-    return "catch (const folly::OperationCancelled &) { throw; }";
-  return "";
-}
-
-/// For each profile, a condition that a handler can test, without co_await,
-/// that is true when the running task itself is being cancelled.
-llvm::StringRef cancellingConditionOf(llvm::StringRef Runtime) {
-  if (Runtime == "aio")
-    return "aio::current_task_cancelling()";
-  return "";
-}
-
 /// The class named \p QualifiedName, if this TU declares it.
 const CXXRecordDecl *findClass(ASTContext &Ctx, llvm::StringRef QualifiedName) {
   llvm::SmallVector<llvm::StringRef, 4> Parts;
@@ -623,11 +604,8 @@ SwallowedCancellationCheck::SwallowedCancellationCheck(
           "CancellationExceptions", defaultCancellationExceptions()))),
       ErrorCodeCancellation(analysis::splitList(Options.get(
           "ErrorCodeCancellation", defaultErrorCodeCancellation()))),
-      RethrowHandler(
-          Options.get("RethrowHandler", rethrowHandlerOf(RuntimeName)).str()),
-      CancellingCondition(
-          Options.get("CancellingCondition", cancellingConditionOf(RuntimeName))
-              .str()),
+      RethrowHandler(Options.get("RethrowHandler", "").str()),
+      CancellingCondition(Options.get("CancellingCondition", "").str()),
       ReportTerminalHandlers(Options.get("ReportTerminalHandlers", false)) {
   for (const std::string &Item : ErrorCodeCancellation)
     if (!llvm::StringRef(Item).contains('='))
@@ -654,14 +632,14 @@ void SwallowedCancellationCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 std::vector<SwallowedCancellationCheck::Cancellation>
-SwallowedCancellationCheck::cancellationsIn(ASTContext &Ctx, bool AsioCoroutine) {
+SwallowedCancellationCheck::cancellationsIn(ASTContext &Ctx, bool ErrorCodes) {
   std::vector<Cancellation> Out;
   for (const std::string &Name : CancellationExceptions)
     if (const CXXRecordDecl *RD = findClass(Ctx, Name))
       Out.push_back({RD, Name, ""});
   // An error-code cancellation (asio's operation_aborted inside a
   // system_error) only arises where asio's operations are awaited.
-  if (AsioCoroutine)
+  if (ErrorCodes)
     for (const std::string &Item : ErrorCodeCancellation) {
       auto [Type, Code] = llvm::StringRef(Item).split('=');
       if (const CXXRecordDecl *RD = findClass(Ctx, Type.trim()))
@@ -690,11 +668,13 @@ void SwallowedCancellationCheck::checkTry(const CXXTryStmt &Try,
   if (!Suspension)
     return; // nothing in the try block can raise a cancellation
 
-  std::string ReturnName;
-  if (const CXXRecordDecl *RD = Where.Coroutine->getReturnType()->getAsCXXRecordDecl())
-    ReturnName = analysis::qualifiedName(*RD);
-  bool Asio = ReturnName == "asio::awaitable" || ReturnName == "boost::asio::awaitable";
-  std::vector<Cancellation> Pending = cancellationsIn(Ctx, Asio);
+  const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
+  std::vector<Cancellation> Pending = cancellationsIn(Ctx, P.ErrorCodeCancellation);
+  llvm::StringRef Rethrow =
+      RethrowHandler.empty() ? P.RethrowHandler : llvm::StringRef(RethrowHandler);
+  llvm::StringRef Cancelling = CancellingCondition.empty()
+                                   ? P.CancellingCondition
+                                   : llvm::StringRef(CancellingCondition);
   if (Pending.empty())
     return;
 
@@ -801,36 +781,45 @@ void SwallowedCancellationCheck::checkTry(const CXXTryStmt &Try,
         Diag << cancelledBy(CancelCall)->getName();
       else if (Exit)
         Diag << jumpName(*Exit);
-      bool ThroughBase = CatchAll || Swallowed->Type != Caught;
+      bool ThroughBase =
+          CatchAll || Swallowed->Type->getCanonicalDecl() != Caught->getCanonicalDecl();
+      SourceLocation BodyStart =
+          HandlerBody->getBeginLoc().isFileID()
+              ? Lexer::getLocForEndOfToken(HandlerBody->getBeginLoc(), 0, SM,
+                                           Ctx.getLangOpts())
+              : SourceLocation();
       if (CancelCall) {
         // Rethrow only the coroutine's own cancellation: the child's is
         // the one it waits for.
-        if (!CancellingCondition.empty() &&
-            HandlerBody->getBeginLoc().isFileID())
+        if (!Cancelling.empty() && BodyStart.isValid())
           Diag << FixItHint::CreateInsertion(
-              Lexer::getLocForEndOfToken(HandlerBody->getBeginLoc(), 0, SM,
-                                         Ctx.getLangOpts()),
-              " if (" + CancellingCondition + ") throw;");
-      } else if (Swallowed->Code.empty() && ThroughBase && !RethrowHandler.empty() &&
+              BodyStart, " if (" + Cancelling.str() + ") throw;");
+      } else if (Swallowed->Code.empty() && ThroughBase && !Rethrow.empty() &&
                  Handler.getBeginLoc().isFileID() &&
-                 StringRef(RethrowHandler).contains(Swallowed->Name)) {
+                 Rethrow.contains(Swallowed->Name)) {
         // The fix: a rethrowing handler for the cancellation type, before a
         // handler that catches it through `...` or a base class. It keeps
         // every other exception's handling, so it is on the warning.
         unsigned Column = SM.getSpellingColumnNumber(Handler.getBeginLoc());
         Diag << FixItHint::CreateInsertion(
             Handler.getBeginLoc(),
-            RethrowHandler + "\n" + std::string(Column > 0 ? Column - 1 : 0, ' '));
-      } else if (!Swallowed->Code.empty() && Handler.getExceptionDecl() &&
-                 !Handler.getExceptionDecl()->getName().empty() &&
-                 HandlerBody->getBeginLoc().isFileID()) {
-        // An error code: check it first in the handler, and rethrow.
-        std::string Check = " if (" + Handler.getExceptionDecl()->getName().str() +
-                            ".code() == " + Swallowed->Code + ") throw;";
-        Diag << FixItHint::CreateInsertion(
-            Lexer::getLocForEndOfToken(HandlerBody->getBeginLoc(), 0, SM,
-                                       Ctx.getLangOpts()),
-            Check);
+            Rethrow.str() + "\n" + std::string(Column > 0 ? Column - 1 : 0, ' '));
+      } else if (!Swallowed->Code.empty() && BodyStart.isValid()) {
+        // An error code: check it first in the handler, and rethrow. A
+        // handler of the exception's own type tests its code; one of a
+        // base class or of `...` cannot, and a handler before it could not
+        // pass the other errors on to it, so the handler rethrows the
+        // exception into a test of the right type.
+        const VarDecl *Param = Handler.getExceptionDecl();
+        std::string Check;
+        if (!ThroughBase && Param && !Param->getName().empty())
+          Check = " if (" + Param->getName().str() + ".code() == " +
+                  Swallowed->Code + ") throw;";
+        else
+          Check = " try { throw; } catch (const " + Swallowed->Name +
+                  " &caught) { if (caught.code() == " + Swallowed->Code +
+                  ") throw; } catch (...) {}";
+        Diag << FixItHint::CreateInsertion(BodyStart, Check);
       }
     }
     diag(Suspension->getBeginLoc(), "the cancellation is raised here",

@@ -34,14 +34,14 @@ private:
                 analysis::ParentChain Parents,
                 const clang::ast_matchers::MatchFinder::MatchResult &Result);
   std::vector<Cancellation> cancellationsIn(clang::ASTContext &Ctx,
-                                            bool AsioCoroutine);
+                                            bool ErrorCodes);
 
   std::vector<std::string> CancellationExceptions;
   std::vector<std::string> ErrorCodeCancellation;
-  /// The handler the fix inserts, from the profile; empty: none.
+  /// The handler the fix inserts; empty: the profile's.
   std::string RethrowHandler;
   /// What a handler tests to rethrow only the task's own cancellation after
-  /// awaiting a task it cancelled, from the profile; empty: no fix.
+  /// awaiting a task it cancelled; empty: the profile's.
   std::string CancellingCondition;
   /// Also report handlers after which the task only ends.
   bool ReportTerminalHandlers;

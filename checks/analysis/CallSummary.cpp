@@ -545,7 +545,8 @@ private:
 
 } // namespace
 
-std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries) {
+std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries,
+                                             AdviceFor Advice) {
   ASTContext &Ctx = Summaries.context();
   const SourceManager &SM = Ctx.getSourceManager();
   DefinitionCollector Collector(SM);
@@ -573,6 +574,8 @@ std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries) {
     E.IsNonBlocking = isDeclaredNonBlocking(*S->Definition) ||
                       isDeclaredNonBlocking(*FD->getCanonicalDecl());
     E.IsOffload = isListed(FD, Summaries.contextOptions().OffloadFunctions);
+    if (E.IsAsync)
+      E.Advice = Advice(*S->Definition);
     for (const Fact &F : S->Facts) {
       if (!Summaries.takes(F.Cold, /*FeatureOn=*/false))
         continue;

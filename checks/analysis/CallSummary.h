@@ -240,6 +240,9 @@ struct ExportedSummary {
   bool IsNonBlocking = false;
   /// An OffloadFunctions entry: calls to it are not followed.
   bool IsOffload = false;
+  /// For an async function, the advice of a finding in it that the link of
+  /// all units finds: its runtime's, with the check's templates.
+  std::string Advice;
   std::vector<ExportedFact> Facts;
   std::vector<ExportedCall> Calls;
   std::vector<ExportedCall> Offloads;
@@ -248,10 +251,14 @@ struct ExportedSummary {
 /// The USR of \p D, or empty if clang has none for it.
 std::string usrOf(const clang::Decl &D);
 
+/// What a finding in an async function advises (ExportedSummary::Advice).
+using AdviceFor = llvm::function_ref<std::string(const clang::FunctionDecl &)>;
+
 /// The summaries of every function defined with a body outside the system
 /// headers of the translation unit of \p Summaries (template patterns
 /// excluded, instantiations included), in declaration order.
-std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries);
+std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries,
+                                             AdviceFor Advice);
 
 } // namespace corolint::analysis
 

@@ -16,10 +16,11 @@ ScopedSummarySink::ScopedSummarySink(SummarySink *Sink) : Previous(CurrentSink) 
 
 ScopedSummarySink::~ScopedSummarySink() { CurrentSink = Previous; }
 
-void exportToSink(llvm::StringRef Check, CallSummaries *Summaries) {
+void exportToSink(llvm::StringRef Check, CallSummaries *Summaries,
+                  AdviceFor Advice) {
   if (!CurrentSink || !Summaries)
     return;
-  (*CurrentSink)(Check, exportSummaries(*Summaries));
+  (*CurrentSink)(Check, exportSummaries(*Summaries, Advice));
 }
 
 } // namespace corolint::analysis

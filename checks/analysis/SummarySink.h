@@ -39,7 +39,8 @@ private:
 };
 
 /// If the thread has a sink, exports \p Summaries to it under \p Check.
-void exportToSink(llvm::StringRef Check, CallSummaries *Summaries);
+void exportToSink(llvm::StringRef Check, CallSummaries *Summaries,
+                  AdviceFor Advice);
 
 } // namespace corolint::analysis
 

@@ -35,15 +35,41 @@ struct RuntimeProfile {
   llvm::StringRef CpuOffloadHint;
   /// The header that declares the templates' names (with <> or "").
   llvm::StringRef Header;
+  /// The coroutine types of the runtime, `;`-separated: a class
+  /// (`asio::awaitable`), or every class of a namespace (`cppcoro::`).
+  llvm::StringRef CoroutineTypes;
+  /// The handler that rethrows the runtime's cancellation exception.
+  llvm::StringRef RethrowHandler;
+  /// A condition a handler can test without co_await, true when the
+  /// running task itself is being cancelled.
+  llvm::StringRef CancellingCondition;
+  /// The runtime's awaited operations report cancellation as an error code
+  /// in an exception (option ErrorCodeCancellation), as asio's do.
+  bool ErrorCodeCancellation = false;
+  /// `co_await` of the offload templates may yield a reference; without it
+  /// a reference result is carried as a pointer.
+  bool AwaitsReferences = false;
+  /// The offload templates' result is default-constructed before it is
+  /// assigned (asio's co_spawn): a class without a default constructor
+  /// gets no fix.
+  bool DefaultConstructsResult = false;
 };
 
-/// All profiles; the first is the default (`aio`).
+/// All profiles; the first is `aio`, the runtime this project ships.
 llvm::ArrayRef<RuntimeProfile> runtimeProfiles();
+
+/// The value of the `Runtime` option that picks the profile of each
+/// coroutine from its type (runtimeOfCoroutineType).
+constexpr llvm::StringLiteral AutoRuntime = "auto";
+
+/// The profile whose CoroutineTypes name \p QualifiedName (a class's
+/// qualified name without template arguments), or `none`.
+const RuntimeProfile &runtimeOfCoroutineType(llvm::StringRef QualifiedName);
 
 /// The profile named \p Name, if there is one.
 const RuntimeProfile *findRuntimeProfile(llvm::StringRef Name);
 
-/// `aio, asio, ...` for error messages.
+/// `auto, aio, asio, ...` for error messages.
 std::string runtimeProfileNames();
 
 /// Substitutes \p Argument for every `{0}` in \p Template.

@@ -37,7 +37,7 @@ aio::task<void> locking(std::mutex &m) {
 // An event-loop callback that is not a coroutine.
 void on_timer() {
   std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: blocking call to 'std::this_thread::sleep_for' in coroutine 'on_timer' stalls the event loop; use 'co_await aio::sleep_for(...)' [coro-blocking-call]
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: blocking call to 'std::this_thread::sleep_for' in coroutine 'on_timer' stalls the event loop; use the runtime's asynchronous sleep [coro-blocking-call]
   // CHECK-FIXES: {{^}}  std::this_thread::sleep_for(std::chrono::milliseconds(1));{{$}}
 }
 

@@ -1,5 +1,7 @@
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t
+// A coroutine type of the file's own, in a project that names its runtime:
+// the fixes are aio's and include its header.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {Runtime: aio}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {Runtime: aio}}"
 
 #include <chrono>
 #include <thread>

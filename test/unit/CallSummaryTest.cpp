@@ -200,7 +200,8 @@ TEST_F(CallSummaryTest, ExportNamesFunctionsByUSR) {
         "void b() { a(); ext(); pool::submit([] { a(); }); }"
         "task c() { co_return; }");
   std::vector<corolint::analysis::ExportedSummary> All =
-      corolint::analysis::exportSummaries(*Summaries);
+      corolint::analysis::exportSummaries(
+          *Summaries, [](const clang::FunctionDecl &FD) { return FD.getNameAsString(); });
   const corolint::analysis::ExportedSummary *A = nullptr, *B = nullptr,
                                             *C = nullptr;
   for (const auto &S : All) {

@@ -101,7 +101,30 @@ TEST(RuntimeProfilesTest, ExpandTemplate) {
   EXPECT_EQ(expandTemplate("co_await x({0})", "1s"), "co_await x(1s)");
   EXPECT_EQ(expandTemplate("f({0}, {0})", "a"), "f(a, a)");
   EXPECT_EQ(templateHint("co_await x({0})"), "co_await x(...)");
-  EXPECT_EQ(runtimeProfileNames(), "aio, asio, cppcoro, libcoro, folly, none");
+  EXPECT_EQ(runtimeProfileNames(),
+            "auto, aio, asio, boost-asio, cppcoro, libcoro, folly, cobalt, "
+            "async_simple, seastar, concurrencpp, none");
+}
+
+TEST(RuntimeProfilesTest, CoroutineTypesNameTheirRuntime) {
+  EXPECT_EQ(runtimeOfCoroutineType("aio::task").Name, "aio");
+  EXPECT_EQ(runtimeOfCoroutineType("asio::awaitable").Name, "asio");
+  EXPECT_EQ(runtimeOfCoroutineType("boost::asio::awaitable").Name, "boost-asio");
+  EXPECT_EQ(runtimeOfCoroutineType("cppcoro::shared_task").Name, "cppcoro");
+  EXPECT_EQ(runtimeOfCoroutineType("coro::task").Name, "libcoro");
+  EXPECT_EQ(runtimeOfCoroutineType("folly::coro::Task").Name, "folly");
+  EXPECT_EQ(runtimeOfCoroutineType("boost::cobalt::promise").Name, "cobalt");
+  EXPECT_EQ(runtimeOfCoroutineType("async_simple::coro::Lazy").Name,
+            "async_simple");
+  EXPECT_EQ(runtimeOfCoroutineType("seastar::future").Name, "seastar");
+  EXPECT_EQ(runtimeOfCoroutineType("concurrencpp::result").Name,
+            "concurrencpp");
+  // A class of the namespace, not one whose name begins like it; asio's
+  // other coroutine types are not awaitable's.
+  EXPECT_EQ(runtimeOfCoroutineType("aiohttp::task").Name, "none");
+  EXPECT_EQ(runtimeOfCoroutineType("asio::experimental::coro").Name, "none");
+  EXPECT_EQ(runtimeOfCoroutineType("my::task").Name, "none");
+  EXPECT_EQ(runtimeOfCoroutineType("").Name, "none");
 }
 
 } // namespace

@@ -25,7 +25,6 @@
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
-#include "checks/catalog/RuntimeProfiles.h"
 #include "clang-tidy/GlobList.h"
 #include "clang/Basic/Version.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
@@ -689,11 +688,6 @@ linkAcrossUnits(std::vector<corolint::cli::TuResult> &Results,
     Units.push_back(std::move(Results[I].Summaries));
     UnitOf.try_emplace(Results[I].File, I);
   }
-  std::string Runtime = checkOption(Options, "coro-blocking-call.Runtime", "aio");
-  const corolint::catalog::RuntimeProfile *Profile =
-      corolint::catalog::findRuntimeProfile(Runtime);
-  if (!Profile)
-    Profile = corolint::catalog::findRuntimeProfile("none");
   GlobList AsErrors(Options.WarningsAsErrors.value_or(""));
 
   std::vector<std::unique_ptr<corolint::cli::SummaryLink>> Links;
@@ -705,18 +699,7 @@ linkAcrossUnits(std::vector<corolint::cli::TuResult> &Results,
         std::make_unique<corolint::cli::SummaryLink>(Units, Check.str(), Depth));
     if (!CrossTu)
       continue;
-    std::string Advice;
-    if (Check == "coro-blocking-call")
-      Advice = !Profile->Offload.empty()
-                   ? "offload it with '" +
-                         corolint::catalog::templateHint(Profile->Offload) + "'"
-                   : Profile->OffloadHint.str();
-    else
-      Advice = !Profile->CpuOffload.empty()
-                   ? "run it with '" +
-                         corolint::catalog::templateHint(Profile->CpuOffload) + "'"
-                   : Profile->CpuOffloadHint.str();
-    for (const corolint::cli::LinkedFinding &F : Links.back()->findings(Advice)) {
+    for (const corolint::cli::LinkedFinding &F : Links.back()->findings()) {
       // The finding belongs to the unit that defines the coroutine (a
       // coroutine in a header: to the first unit).
       auto Found = UnitOf.find(F.At.File);

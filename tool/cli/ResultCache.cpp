@@ -21,7 +21,7 @@ namespace corolint::cli {
 
 namespace {
 
-constexpr int EntryVersion = 3;
+constexpr int EntryVersion = 4;
 
 json messageJson(const clang::tooling::DiagnosticMessage &M) {
   json Fix = json::object();

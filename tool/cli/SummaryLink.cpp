@@ -104,7 +104,7 @@ std::vector<ChainStep> SummaryLink::chainFrom(llvm::StringRef USR) const {
   return Steps;
 }
 
-std::vector<LinkedFinding> SummaryLink::findings(llvm::StringRef Advice) const {
+std::vector<LinkedFinding> SummaryLink::findings() const {
   std::vector<LinkedFinding> Out;
   std::set<std::tuple<std::string, unsigned, unsigned>> Seen;
   std::set<std::tuple<std::string, unsigned, std::string>> SeenOnLine;
@@ -155,7 +155,7 @@ std::vector<LinkedFinding> SummaryLink::findings(llvm::StringRef Advice) const {
                     "' " +
                     (Check == "coro-cpu-bound-loop" ? "stalls" : "blocks") +
                     " the event loop: it calls " + What + Why +
-                    " in another file; " + Advice.str();
+                    " in another file; " + S.Advice;
         for (size_t I = 0; I + 1 < Chain.size(); ++I)
           F.Notes.push_back({"'" + Chain[I].Name + "' calls '" +
                                  Chain[I + 1].Name + "'",
@@ -205,6 +205,7 @@ json summaryJson(const ExportedSummary &S) {
           {"async", S.IsAsync},
           {"nonblocking", S.IsNonBlocking},
           {"offload", S.IsOffload},
+          {"advice", S.Advice},
           {"facts", std::move(Facts)},
           {"calls", Calls(S.Calls)},
           {"offloads", Calls(S.Offloads)}};
@@ -230,6 +231,7 @@ ExportedSummary readSummary(const json &J) {
   S.IsAsync = J.at("async").get<bool>();
   S.IsNonBlocking = J.at("nonblocking").get<bool>();
   S.IsOffload = J.at("offload").get<bool>();
+  S.Advice = J.at("advice").get<std::string>();
   for (const json &F : J.at("facts")) {
     ExportedSummary::ExportedFact Fact;
     Fact.Api = F.at("api").get<std::string>();

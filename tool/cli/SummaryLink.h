@@ -68,9 +68,9 @@ public:
               unsigned MaxCallDepth);
 
   /// Findings of coroutines calling functions whose chain reaches into
-  /// another translation unit. \p Advice ends the message ("offload it
-  /// with ...").
-  std::vector<LinkedFinding> findings(llvm::StringRef Advice) const;
+  /// another translation unit; the coroutine's summary gives the advice
+  /// that ends the message ("offload it with ...").
+  std::vector<LinkedFinding> findings() const;
 
   /// The chain from \p USR down to its fact.
   std::vector<ChainStep> chainFrom(llvm::StringRef USR) const;
