@@ -23,7 +23,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev libasio-dev
   libsqlite3-dev libpq-dev libpqxx-dev default-libmysqlclient-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbz2-dev
-  libcrypt-dev
+  libcrypt-dev libboost1.81-dev
   cmake ninja-build make python3 g++ git
   pre-commit python3-yaml python3-jsonschema
 )

@@ -1,9 +1,9 @@
 // asio_service: the HTTP service's handler on standalone asio (Debian's
 // libasio-dev) instead of aio: six requests as coroutines co_spawned on one
 // io_context, each retrying once after its upstream answered "busy", while a
-// heartbeat timer ticks every 10 ms. The mistake is in handle(); the
-// .clang-tidy next to this file selects the asio profile, so the fix is an
-// asio::steady_timer. asio 1.22 under clang needs -DASIO_HAS_CO_AWAIT.
+// heartbeat timer ticks every 10 ms. The mistake is in handle(); its type,
+// asio::awaitable, makes the fix asio's, a steady_timer, with no
+// configuration. asio 1.22 under clang needs -DASIO_HAS_CO_AWAIT.
 #include <asio.hpp>
 
 #include <algorithm>

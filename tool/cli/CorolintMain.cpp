@@ -791,7 +791,11 @@ int main(int argc, const char **argv) {
           "corolint: finds code that stalls a C++20 coroutine event loop\n\n"
           "  corolint [options] FILES... [-- compiler args]\n"
           "  corolint [options] -p BUILD_DIR [FILES...]\n"
-          "  corolint merge [--format=F] [--output=FILE] REPORT.json...\n",
+          "  corolint merge [--format=F] [--output=FILE] REPORT.json...\n\n"
+          "  The fixes use the runtime of each coroutine's type (asio::awaitable:\n"
+          "  asio, aio::task: aio, ...; a type of the project's own: advice only).\n"
+          "  Name the runtime of such a type in .clang-tidy or --config:\n"
+          "    CheckOptions: {Runtime: asio}\n",
           &ParseErrorStream)) {
     ParseErrorStream.flush();
     // LLVM's message names argv[0] and ends in "Try: ..."; keep its first
