@@ -43,24 +43,13 @@ std::string offloadHelperOf(llvm::StringRef Template) {
   return Name.empty() || clang::isDigit(Name.front()) ? "" : Name.str();
 }
 
-/// The class (or class template) that the type \p T names.
-const clang::NamedDecl *classOf(clang::QualType T) {
-  T = T.getNonReferenceType();
-  if (const clang::CXXRecordDecl *RD = T->getAsCXXRecordDecl())
-    return RD;
-  if (const auto *TST = T->getAs<clang::TemplateSpecializationType>())
-    return TST->getTemplateName().getAsTemplateDecl();
-  return nullptr;
-}
-
 /// True unless \p T is a class that cannot be default-constructed.
 bool isDefaultConstructible(clang::QualType T) {
   const clang::CXXRecordDecl *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return !T->isDependentType();
   RD = RD->getDefinition();
-  return RD && (RD->hasDefaultConstructor() ||
-                RD->needsImplicitDefaultConstructor());
+  return RD && RD->hasDefaultConstructor(); // declared, or implicit
 }
 
 } // namespace
@@ -151,9 +140,8 @@ CoroCheckBase::profileFor(const clang::FunctionDecl &Coroutine) const {
     return *FixedProfile;
   // The declaration the type names, through aliases: `task<T>` declared as
   // `using task = asio::awaitable<T>` is asio's.
-  if (const clang::NamedDecl *Class = classOf(Coroutine.getReturnType()))
-    return catalog::runtimeOfCoroutineType(analysis::qualifiedName(*Class));
-  return catalog::runtimeOfCoroutineType("");
+  return catalog::runtimeOfCoroutineType(
+      analysis::typeName(Coroutine.getReturnType()));
 }
 
 std::string
@@ -189,7 +177,7 @@ std::string CoroCheckBase::offloadReplacement(
       clang::CharSourceRange::getTokenRange(Call.getSourceRange()), SM, LO);
   std::optional<std::string> Text =
       analysis::sourceText(Call.getSourceRange(), SM, LO);
-  if (!Text || Range.isValid() == false)
+  if (!Text || !Range.isValid())
     return "";
 
   std::string Lambda;

@@ -132,16 +132,6 @@ bool isDeletedFunction(const NamedDecl *ND) {
 }
 
 /// Qualified name of the class (or class template) named by \p T.
-std::string typeName(QualType T) {
-  T = T.getCanonicalType();
-  if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl())
-    return RD->getQualifiedNameAsString();
-  if (const auto *TST = T->getAs<TemplateSpecializationType>())
-    if (const TemplateDecl *TD = TST->getTemplateName().getAsTemplateDecl())
-      return TD->getQualifiedNameAsString();
-  return {};
-}
-
 bool listed(const NamedDecl *D, llvm::ArrayRef<std::string> Names) {
   return D && llvm::any_of(Names, [&](const std::string &Name) {
            return nameMatches(*D, Name);
@@ -151,6 +141,16 @@ bool listed(const NamedDecl *D, llvm::ArrayRef<std::string> Names) {
 } // namespace
 
 bool isCoroutine(const FunctionDecl &FD) { return coroutineBody(FD) != nullptr; }
+
+std::string typeName(QualType T) {
+  T = T.getCanonicalType();
+  if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl())
+    return qualifiedName(*RD);
+  if (const auto *TST = T->getAs<TemplateSpecializationType>())
+    if (const TemplateDecl *TD = TST->getTemplateName().getAsTemplateDecl())
+      return qualifiedName(*TD);
+  return {};
+}
 
 bool containsOwnCoawait(const FunctionDecl &FD) {
   return suspensionsOf(FD).Awaits > 0;

@@ -54,6 +54,10 @@ bool nameMatches(const clang::NamedDecl &D, llvm::StringRef Name);
 bool isSameOrDerivedFrom(const clang::CXXRecordDecl *RD,
                          llvm::StringRef QualifiedName);
 
+/// The qualified name (qualifiedName) of the class or class template that
+/// \p T names, through aliases; empty for any other type.
+std::string typeName(clang::QualType T);
+
 /// True if \p FD has a coroutine body (contains co_await, co_yield or
 /// co_return).
 bool isCoroutine(const clang::FunctionDecl &FD);

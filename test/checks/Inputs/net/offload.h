@@ -2,7 +2,6 @@
 // a coroutine that runs the callable it is given (on a pool, in a real
 // project) and is awaited for its result.
 #pragma once
-#define NET_OFFLOAD_H
 #include <coroutine>
 #include <exception>
 #include <utility>
