@@ -196,7 +196,8 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
     : CoroCheckBase(Name, Context),
       MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
       FollowVirtualCalls(Options.get("FollowVirtualCalls", false)),
-      ReportColdPaths(Options.getLocalOrGlobal("ReportColdPaths", false)) {
+      ReportColdPaths(Options.getLocalOrGlobal("ReportColdPaths", false)),
+      GroupRegions(Options.get("GroupRegions", true)) {
   SleepForTemplate =
       readTemplate("SleepForTemplate", &catalog::RuntimeProfile::SleepFor);
   SleepUntilTemplate =
@@ -313,6 +314,7 @@ void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "MaxCallDepth", MaxCallDepth);
   Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
   Options.store(Opts, "ReportColdPaths", ReportColdPaths);
+  Options.store(Opts, "GroupRegions", GroupRegions);
   Options.store(Opts, "SummaryFile", SummaryFile);
 }
 
@@ -602,6 +604,17 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   ASTContext &Ctx = *Result.Context;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
+  std::vector<Finding> Findings;
+  auto Found = [&](Finding::KindType Kind, const Stmt &S,
+                   const analysis::AsyncPlacement &Where,
+                   analysis::ParentChain Parents) -> Finding & {
+    Finding &F = Findings.emplace_back();
+    F.Kind = Kind;
+    F.Site = &S;
+    F.Where = Where;
+    F.Parents.assign(Parents.begin(), Parents.end());
+    return F;
+  };
   walkMatchedBody(
       Result,
       [&](const Stmt &S, const analysis::AsyncPlacement &Where,
@@ -612,8 +625,17 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
         if (Callee && mayBlock(*Callee)) {
           const auto &Call = llvm::cast<Expr>(S);
           if (std::optional<Api> A = classify(Call, *Callee, Where, Ctx)) {
-            if (firstReportAt(Call.getBeginLoc()))
-              diagnose(Call, *A, Where, Parents, Result);
+            if (firstReportAt(Call.getBeginLoc())) {
+              Finding &F = Found(Finding::Direct, S, Where, Parents);
+              // A construction moves with the statements of its region.
+              F.Offloaded = A->Fix == FixKind::Offload ||
+                            (llvm::isa<CXXConstructExpr>(S) &&
+                             A->Cat != Category::Lock &&
+                             A->Cat != Category::SyncWait &&
+                             A->Cat != Category::ThreadWait);
+              F.Name = A->DisplayName;
+              F.A = std::move(*A);
+            }
             return;
           }
         }
@@ -628,17 +650,124 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
                   *Edge.Callee, S, Parents)) {
             if (!passesNonBlockingFd(S, *Chain->Final, Where,
                                      descriptors(Ctx)) &&
-                firstChainReportAt(Edge.Loc, *Chain, *Result.SourceManager))
-              diagnoseChain(S, Edge, *Chain, Where, Parents, Result);
+                firstChainReportAt(Edge.Loc, *Chain, *Result.SourceManager)) {
+              Finding &F = Found(Finding::Helper, S, Where, Parents);
+              F.Edge = Edge;
+              F.Chain = Chain;
+              F.Offloaded = chainFix(*Chain->Final) == FixKind::Offload;
+              F.Name = analysis::functionName(*Chain->Functions.front());
+            }
             return;
           }
           if (const analysis::ExternalChain *Chain = externalChain(*Edge.Callee)) {
-            if (firstReportAt(Edge.Loc))
-              diagnoseExternal(S, Edge, *Chain, Where, Parents, Result);
+            if (firstReportAt(Edge.Loc)) {
+              Finding &F = Found(Finding::External, S, Where, Parents);
+              F.Edge = Edge;
+              F.Ext = Chain;
+              std::optional<Category> Cat = catalog::parseCategory(Chain->Category);
+              F.Offloaded = !(Cat && *Cat == Category::SyncWait);
+              F.Name = analysis::functionName(*Edge.Callee);
+            }
             return;
           }
         }
       });
+  report(Findings, Result);
+}
+
+void BlockingCallCheck::report(const Finding &F,
+                               const std::vector<FixItHint> *RegionFixes,
+                               const MatchFinder::MatchResult &Result) {
+  switch (F.Kind) {
+  case Finding::Direct:
+    diagnose(llvm::cast<Expr>(*F.Site), F.A, F.Where, F.Parents, Result,
+             RegionFixes);
+    break;
+  case Finding::Helper:
+    diagnoseChain(*F.Site, F.Edge, *F.Chain, F.Where, F.Parents, Result,
+                  RegionFixes);
+    break;
+  case Finding::External:
+    diagnoseExternal(*F.Site, F.Edge, *F.Ext, F.Where, F.Parents, Result,
+                     RegionFixes);
+    break;
+  }
+}
+
+void BlockingCallCheck::report(llvm::ArrayRef<Finding> Findings,
+                               const MatchFinder::MatchResult &Result) {
+  std::vector<analysis::RegionCall> Calls;
+  for (const Finding &F : Findings)
+    Calls.push_back({F.Site, F.Parents, F.Where.Coroutine, F.Offloaded});
+  const SourceManager &SM = *Result.SourceManager;
+  for (const analysis::BlockingRegion &Region :
+       analysis::groupBlockingRegions(Calls)) {
+    const Finding &Lead = Findings[Region.Calls.front()];
+    if (!GroupRegions) {
+      for (unsigned Index : Region.Calls)
+        report(Findings[Index], nullptr, Result);
+      continue;
+    }
+    if (Region.Calls.size() == 1) {
+      report(Lead, nullptr, Result);
+      continue;
+    }
+    // One offload of the region's statements; where that cannot be made,
+    // each call's own.
+    std::vector<FixItHint> Fixes;
+    CharSourceRange Range;
+    std::string Why;
+    std::string Replacement = offloadRegionReplacement(
+        Region, OffloadTemplate, Lead.Where, Result, Range, Why);
+    if (!Replacement.empty()) {
+      Fixes.push_back(FixItHint::CreateReplacement(Range, Replacement));
+    } else {
+      for (unsigned Index : Region.Calls) {
+        const Finding &F = Findings[Index];
+        const auto *Call = llvm::dyn_cast<CallExpr>(F.Site);
+        CharSourceRange CallRange;
+        std::string Own =
+            Call ? offloadReplacement(*Call, OffloadTemplate, F.Where, F.Parents,
+                                      Result, CallRange)
+                 : "";
+        // Not a call inside another one's arguments: that one carries it.
+        if (!Own.empty() && llvm::none_of(Fixes, [&](const FixItHint &H) {
+              return SM.isBeforeInTranslationUnit(H.RemoveRange.getBegin(),
+                                                  CallRange.getEnd()) &&
+                     SM.isBeforeInTranslationUnit(CallRange.getBegin(),
+                                                  H.RemoveRange.getEnd());
+            }))
+          Fixes.push_back(FixItHint::CreateReplacement(CallRange, Own));
+      }
+    }
+    if (!Fixes.empty())
+      if (std::optional<FixItHint> Include = includeFor(
+              Fixes.front().RemoveRange.getBegin(), SM, profileFor(*Lead.Where.Coroutine)))
+        Fixes.push_back(*Include);
+    report(Lead, &Fixes, Result);
+
+    for (unsigned K = 1; K < Region.Calls.size(); ++K) {
+      const Finding &F = Findings[Region.Calls[K]];
+      SourceLocation At = F.Kind == Finding::Direct ? F.Site->getBeginLoc() : F.Edge.Loc;
+      const analysis::BlockingRegion::Link &Link = Region.Links[K];
+      if (Link.On)
+        diag(At, "the call to '%0' blocks too, on '%1': one blocking region "
+                 "with the call above",
+             DiagnosticIDs::Note)
+            << F.Name << Link.On->getName();
+      else
+        diag(At, "the call to '%0' blocks too, %select{in the same "
+                 "statement|in the next statement}1: one blocking region with "
+                 "the call above",
+             DiagnosticIDs::Note)
+            << F.Name << (Link.Kind == analysis::BlockingRegion::Link::NextStatement);
+    }
+    if (Replacement.empty() && !Why.empty())
+      diag(Lead.Site->getBeginLoc(),
+           "the region's statements are offloaded call by call: %0",
+           DiagnosticIDs::Note)
+          << Why;
+  }
 }
 
 void BlockingCallCheck::noteErrnoOffload(SourceLocation Loc,
@@ -698,7 +827,8 @@ void BlockingCallCheck::diagnoseExternal(const Stmt &S,
                                          const analysis::ExternalChain &Chain,
                                          const analysis::AsyncPlacement &Where,
                                          analysis::ParentChain Parents,
-                                         const MatchFinder::MatchResult &Result) {
+                                         const MatchFinder::MatchResult &Result,
+                                         const std::vector<FixItHint> *RegionFixes) {
   SourceManager &SM = *Result.SourceManager;
   std::optional<Category> Cat = catalog::parseCategory(Chain.Category);
   bool SyncWait = Cat && *Cat == Category::SyncWait;
@@ -720,7 +850,10 @@ void BlockingCallCheck::diagnoseExternal(const Stmt &S,
          << analysis::coroutineName(Where) << Chain.Api << Hint;
     if (!Description.empty())
       Diag << Description;
-    if (!Replacement.empty()) {
+    if (RegionFixes) {
+      for (const FixItHint &Fix : *RegionFixes)
+        Diag << Fix;
+    } else if (!Replacement.empty()) {
       Diag << FixItHint::CreateReplacement(CallRange, Replacement);
       Diag << includeFor(CallRange.getBegin(), SM, P);
     }
@@ -746,7 +879,8 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
                                       const analysis::CallChain &Chain,
                                       const analysis::AsyncPlacement &Where,
                                       analysis::ParentChain Parents,
-                                      const MatchFinder::MatchResult &Result) {
+                                      const MatchFinder::MatchResult &Result,
+                                      const std::vector<FixItHint> *RegionFixes) {
   const SourceManager &SM = *Result.SourceManager;
   const analysis::Fact &Final = *Chain.Final;
   FixKind Fix = chainFix(Final);
@@ -780,7 +914,10 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
     Diag << Helper << Coroutine << Final.Api << Hint;
     if (!Description.empty() && Final.Cat != Category::SyncWait)
       Diag << Description;
-    if (!Replacement.empty() && Fix == FixKind::Offload) {
+    if (RegionFixes) {
+      for (const FixItHint &Fix : *RegionFixes)
+        Diag << Fix;
+    } else if (!Replacement.empty() && Fix == FixKind::Offload) {
       Diag << FixItHint::CreateReplacement(CallRange, Replacement);
       Diag << includeFor(CallRange.getBegin(), SM, P);
     }
@@ -803,7 +940,8 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
 void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
                                  const analysis::AsyncPlacement &Where,
                                  analysis::ParentChain Parents,
-                                 const MatchFinder::MatchResult &Result) {
+                                 const MatchFinder::MatchResult &Result,
+                                 const std::vector<FixItHint> *RegionFixes) {
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
   const LangOptions &LO = Ctx.getLangOpts();
@@ -884,7 +1022,10 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
     Diag << A.DisplayName << Coroutine << Hint;
     if (!Description.empty() && A.Cat != Category::SyncWait)
       Diag << Description;
-    if (!Replacement.empty() && !FixOnNote) {
+    if (RegionFixes) {
+      for (const FixItHint &Fix : *RegionFixes)
+        Diag << Fix;
+    } else if (!Replacement.empty() && !FixOnNote) {
       Diag << FixItHint::CreateReplacement(CallRange, Replacement);
       if (NeedsHeader)
         Diag << includeFor(CallRange.getBegin(), SM, P);

@@ -45,6 +45,28 @@ private:
     std::string DisplayName;
   };
 
+  /// A finding of one async body, reported once its regions are known.
+  struct Finding {
+    enum KindType { Direct, Helper, External } Kind = Direct;
+    const clang::Stmt *Site = nullptr;
+    Api A;                                    ///< Direct
+    analysis::CallEdge Edge;                  ///< Helper, External
+    const analysis::CallChain *Chain = nullptr;
+    const analysis::ExternalChain *Ext = nullptr;
+    analysis::AsyncPlacement Where;
+    std::vector<const clang::Stmt *> Parents;
+    /// Its fix moves the call to another thread.
+    bool Offloaded = false;
+    /// The function the warning names.
+    std::string Name;
+  };
+  /// Reports the findings of one async body, a blocking region at a time.
+  void report(llvm::ArrayRef<Finding> Findings,
+              const clang::ast_matchers::MatchFinder::MatchResult &Result);
+  /// Reports \p F; with \p RegionFixes, those are its fixes.
+  void report(const Finding &F, const std::vector<clang::FixItHint> *RegionFixes,
+              const clang::ast_matchers::MatchFinder::MatchResult &Result);
+
   std::optional<Api> classify(const clang::Expr &Call,
                               const clang::FunctionDecl &Callee,
                               const analysis::AsyncPlacement &Where,
@@ -57,7 +79,8 @@ private:
   void diagnose(const clang::Expr &Call, const Api &A,
                 const analysis::AsyncPlacement &Where,
                 analysis::ParentChain Parents,
-                const clang::ast_matchers::MatchFinder::MatchResult &Result);
+                const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                const std::vector<clang::FixItHint> *RegionFixes);
   /// The blocking fact of a statement of a helper's body, if any.
   std::optional<analysis::Fact> factOf(const clang::Stmt &S,
                                        const analysis::AsyncPlacement &Where,
@@ -71,7 +94,8 @@ private:
                      const analysis::CallChain &Chain,
                      const analysis::AsyncPlacement &Where,
                      analysis::ParentChain Parents,
-                     const clang::ast_matchers::MatchFinder::MatchResult &Result);
+                     const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                const std::vector<clang::FixItHint> *RegionFixes);
   /// The call \p S moved to the thread pool by the offload template, or ""
   /// if the rules for a direct call say it cannot be; sets \p CallRange.
   std::string offloadedCall(const clang::Stmt &S, catalog::FixKind Fix,
@@ -91,7 +115,8 @@ private:
                         const analysis::ExternalChain &Chain,
                         const analysis::AsyncPlacement &Where,
                         analysis::ParentChain Parents,
-                        const clang::ast_matchers::MatchFinder::MatchResult &Result);
+                        const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                const std::vector<clang::FixItHint> *RegionFixes);
   std::string offloadAdvice(const catalog::RuntimeProfile &P) const;
   std::string SummaryFile;
   std::shared_ptr<const analysis::ExternalSummaries> External;
@@ -109,6 +134,8 @@ private:
   unsigned MaxCallDepth;
   bool FollowVirtualCalls;
   bool ReportColdPaths;
+  /// One finding per blocking region (analysis/Regions.h), not per call.
+  bool GroupRegions;
   std::unique_ptr<analysis::CallSummaries> Summaries;
   /// Where the descriptors of this TU come from, created on first use.
   mutable std::unique_ptr<analysis::DescriptorOrigins> Descriptors;

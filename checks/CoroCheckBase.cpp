@@ -204,6 +204,108 @@ std::string CoroCheckBase::offloadReplacement(
   return Replacement;
 }
 
+/// The end of the last token of statement \p S: its `;` or `}`.
+static clang::SourceLocation statementEnd(const clang::Stmt &S,
+                                          const clang::SourceManager &SM,
+                                          const clang::LangOptions &LO) {
+  clang::SourceLocation End = S.getEndLoc();
+  clang::Token Last;
+  if (clang::Lexer::getRawToken(End, Last, SM, LO) ||
+      Last.isOneOf(clang::tok::semi, clang::tok::r_brace))
+    return End;
+  std::optional<clang::Token> Next = clang::Lexer::findNextToken(End, SM, LO);
+  return Next && Next->is(clang::tok::semi) ? Next->getLocation() : End;
+}
+
+std::string CoroCheckBase::offloadRegionReplacement(
+    const analysis::BlockingRegion &Region, const TemplateOption &T,
+    const analysis::AsyncPlacement &Where,
+    const clang::ast_matchers::MatchFinder::MatchResult &Result,
+    clang::CharSourceRange &Range, std::string &Why) const {
+  const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
+  llvm::StringRef Template = T.in(P);
+  if (Template.empty() || !analysis::isCoroutine(*Where.Coroutine) ||
+      Where.InHandler || Where.InlineLambdaCall || !Region.Block)
+    return "";
+  const clang::SourceManager &SM = *Result.SourceManager;
+  const clang::LangOptions &LO = Result.Context->getLangOpts();
+  Why = analysis::whyNotMovable(Region, SM).str();
+  if (!Why.empty())
+    return "";
+  llvm::ArrayRef<const clang::Stmt *> Statements = Region.statements();
+  clang::SourceLocation Begin = Statements.front()->getBeginLoc();
+  clang::SourceLocation End = statementEnd(*Statements.back(), SM, LO);
+  Range = clang::Lexer::makeFileCharRange(
+      clang::CharSourceRange::getTokenRange(Begin, End), SM, LO);
+  std::optional<std::string> Text =
+      analysis::sourceText(clang::SourceRange(Begin, End), SM, LO);
+  if (!Text || !Range.isValid()) {
+    Why = "they contain a macro";
+    return "";
+  }
+
+  // What the statements declare for later ones comes back from the lambda.
+  std::string Declaration, Returned;
+  llvm::SmallVector<const clang::VarDecl *, 2> Living =
+      analysis::variablesLivingPast(Region);
+  if (Living.size() > 1) {
+    Why = "they declare " + std::to_string(Living.size()) +
+          " variables that later statements use";
+    return "";
+  }
+  if (!Living.empty()) {
+    const clang::VarDecl &Var = *Living.front();
+    const auto *Decl = llvm::dyn_cast<clang::DeclStmt>(llvm::find_if(
+        Statements, [&](const clang::Stmt *S) {
+          const auto *D = llvm::dyn_cast<clang::DeclStmt>(S);
+          return D && llvm::is_contained(D->decls(), &Var);
+        })[0]);
+    clang::QualType Type = Var.getType();
+    std::optional<std::string> Head =
+        Decl && Decl->isSingleDecl() && !Var.isStaticLocal() &&
+                !llvm::isa<clang::DecompositionDecl>(Var) &&
+                !Type->isReferenceType() && !Type->isArrayType() &&
+                !Type->isUndeducedType() &&
+                (!P.DefaultConstructsResult || isDefaultConstructible(Type))
+            ? analysis::sourceText(
+                  clang::SourceRange(Decl->getBeginLoc(), Var.getLocation()), SM, LO)
+            : std::nullopt;
+    if (!Head) {
+      Why = "the variable '" + Var.getNameAsString() +
+            "' that later statements use cannot be returned from a lambda";
+      return "";
+    }
+    Declaration = *Head + " = ";
+    Returned = Var.getNameAsString();
+    // One declaration: the lambda returns its initialiser.
+    if (Statements.size() == 1 && Var.getInitStyle() == clang::VarDecl::CInit &&
+        Var.getInit())
+      if (std::optional<std::string> Init = analysis::sourceText(
+              Var.getInit()->getSourceRange(), SM, LO)) {
+        Text = "return " + *Init + ";";
+        Returned.clear();
+      }
+  }
+
+  // The statements keep their lines, two columns further in.
+  llvm::StringRef Line = SM.getBufferData(SM.getFileID(Range.getBegin()))
+                             .substr(0, SM.getFileOffset(Range.getBegin()));
+  Line = Line.substr(Line.rfind('\n') + 1);
+  std::string Indent = Line.take_while([](char C) { return C == ' ' || C == '\t'; }).str();
+  std::string Body;
+  bool RawString = llvm::StringRef(*Text).contains("R\"");
+  for (char C : *Text) {
+    Body += C;
+    if (C == '\n' && !RawString)
+      Body += "  ";
+  }
+  std::string Lambda = "[&] {\n" + Indent + "  " + Body;
+  if (!Returned.empty())
+    Lambda += "\n" + Indent + "  return " + Returned + ";";
+  Lambda += "\n" + Indent + "}";
+  return Declaration + catalog::expandTemplate(Template, Lambda) + ";";
+}
+
 std::optional<clang::FixItHint>
 CoroCheckBase::includeFor(clang::SourceLocation Loc,
                           const clang::SourceManager &SM,

@@ -13,6 +13,7 @@
 
 #include "checks/analysis/AsyncContext.h"
 #include "checks/analysis/CallSummary.h"
+#include "checks/analysis/Regions.h"
 #include "checks/catalog/RuntimeProfiles.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
@@ -93,6 +94,16 @@ protected:
                                  analysis::ParentChain Parents,
                                  const clang::ast_matchers::MatchFinder::MatchResult &Result,
                                  clang::CharSourceRange &Range) const;
+
+  /// The rewrite of the statements of \p Region, where \p Where places
+  /// them, into one awaited offload with \p T (a variable they declare and
+  /// later statements use is returned from it), and in \p Range what it
+  /// replaces; empty, with the reason in \p Why, if it cannot be made.
+  std::string offloadRegionReplacement(
+      const analysis::BlockingRegion &Region, const TemplateOption &T,
+      const analysis::AsyncPlacement &Where,
+      const clang::ast_matchers::MatchFinder::MatchResult &Result,
+      clang::CharSourceRange &Range, std::string &Why) const;
 
   /// The insertion of the runtime's header (RuntimeHeader, or \p P's) into
   /// the file of \p Loc, once per file.

@@ -24,8 +24,9 @@ Each example directory holds an ORACLE file:
 EVIDENCE is one of
     blocking FUNC,... in TASK
                             the blocking guard reports each FUNC in task
-                            TASK; each must be the finding's callee or a
-                            function it calls (ALIASES below)
+                            TASK; each must be the finding's callee, one of
+                            its blocking region's (named by its notes), or
+                            a function one of those calls (ALIASES below)
     slow TASK               debug mode reports a slow step in task TASK
     output REGEX            the unfixed program prints a matching line (a hang
                             on cancel found by a bounded wait, a refused
@@ -83,6 +84,7 @@ SLOW_RE = re.compile(r"^aio: slow step: ([0-9.]+) ms in (task '([^']*)' \(spawne
 BLOCK_RE = re.compile(r"^aio: blocking call: (\S+) in (task '([^']*)' \(spawned at [^)]*\)|a callback)")
 BLOCKS_RE = re.compile(r"^aio: blocking calls: (\d+) x (\S+) in (task '([^']*)' \(spawned at [^)]*\)|a callback)")
 CALLEE_RE = re.compile(r"call to '([^']+)'")
+REGION_NOTE_RE = re.compile(r"one blocking region with the call above")
 GAP_RE = re.compile(r"longest gap (\d+) ms")
 
 TABLE_HEADER = ("example", "findings", "stalls before", "stalls after",
@@ -232,12 +234,20 @@ def check_example(name, args, work):
         finding = got.get((item["line"], item["check"]))
         if finding is None or item["kind"] != "blocking":
             continue
-        m = CALLEE_RE.search(finding["message"])
-        callee = m.group(1) if m else ""
+        # The finding's calls: its own, and those of its blocking region,
+        # which its notes name.
+        callees = []
+        for message in [finding["message"]] + [
+                note["message"] for note in finding.get("notes", [])
+                if REGION_NOTE_RE.search(note["message"])]:
+            m = CALLEE_RE.search(message)
+            if m:
+                callees.append(m.group(1))
         for function in item["functions"]:
-            if function != callee and function not in ALIASES.get(callee, ()):
-                problems.append("line %d: the guard's %s is not the finding's callee %r" % (
-                    item["line"], function, callee))
+            if not any(function == callee or function in ALIASES.get(callee, ())
+                       for callee in callees):
+                problems.append("line %d: the guard's %s is not one of the finding's callees %s" % (
+                    item["line"], function, ", ".join(callees)))
 
     flags = ["-std=c++20", "-pthread", "-Wall", "-Wextra", "-Werror", "-O2",
              "-I", args.aio_include] + spec["cxxflags"]

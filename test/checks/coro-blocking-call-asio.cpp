@@ -4,8 +4,9 @@
 // use_awaitable. The fixed file compiles against the real standalone asio
 // headers (asio 1.22 enables co_await under clang only when told to:
 // -DASIO_HAS_CO_AWAIT); test/runtime/asio-offload.test runs the same form.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t -- -DASIO_HAS_CO_AWAIT
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t -- -DASIO_HAS_CO_AWAIT
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -DASIO_HAS_CO_AWAIT
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -DASIO_HAS_CO_AWAIT
 
 #include <asio.hpp>
 #include <chrono>

@@ -1,14 +1,15 @@
 // Blocking through callees, options: MaxCallDepth (8 by default; 1: only
 // helpers that block themselves; 0: only direct calls), FollowVirtualCalls,
 // and AllowedFunctions, which also stops the search.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEFAULT
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEFAULT
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEPTH1 --config="{CheckOptions: {coro-blocking-call.MaxCallDepth: 1}}"
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEPTH1 --config="{CheckOptions: {coro-blocking-call.MaxCallDepth: 1}}"
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEPTH0 --config="{CheckOptions: {coro-blocking-call.MaxCallDepth: 0}}"
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEPTH0 --config="{CheckOptions: {coro-blocking-call.MaxCallDepth: 0}}"
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=VIRTUAL --config="{CheckOptions: {coro-blocking-call.FollowVirtualCalls: true, coro-blocking-call.AllowedFunctions: 'warm_cache', coro-blocking-call.MaxCallDepth: 3}}"
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=VIRTUAL --config="{CheckOptions: {coro-blocking-call.FollowVirtualCalls: true, coro-blocking-call.AllowedFunctions: 'warm_cache', coro-blocking-call.MaxCallDepth: 3}}"
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEFAULT --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEFAULT --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEPTH1 --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.MaxCallDepth: 1}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEPTH1 --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.MaxCallDepth: 1}}"
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEPTH0 --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.MaxCallDepth: 0}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEPTH0 --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.MaxCallDepth: 0}}"
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=VIRTUAL --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.FollowVirtualCalls: true, coro-blocking-call.AllowedFunctions: 'warm_cache', coro-blocking-call.MaxCallDepth: 3}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=VIRTUAL --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.FollowVirtualCalls: true, coro-blocking-call.AllowedFunctions: 'warm_cache', coro-blocking-call.MaxCallDepth: 3}}"
 
 #include <aio/aio.hpp>
 #include <chrono>

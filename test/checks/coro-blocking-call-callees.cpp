@@ -1,8 +1,9 @@
 // Blocking through callees: helpers defined in the same file that block,
 // directly or through other helpers, are reported at the coroutine's call
 // and offloaded there.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
 
 #include <aio/aio.hpp>
 #include <cstdio>

@@ -1,7 +1,7 @@
-// With ReportColdPaths, a chain through a cold path is reported with a note
-// where it leaves the common path: at the cold call, or at the fact.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.ReportColdPaths: true}}"
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.ReportColdPaths: true}}"
+// With ReportColdPaths (and GroupRegions off), a chain through a cold path has
+// a note where it leaves the common path: at the cold call, or at the fact.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.ReportColdPaths: true}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.ReportColdPaths: true}}"
 
 #include <aio/aio.hpp>
 #include <chrono>

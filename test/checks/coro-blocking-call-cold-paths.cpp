@@ -3,10 +3,11 @@
 // (ReportColdPaths turns such chains on, with a note at the cold branch).
 // The coroutine's own statements are never cold: the rule is about where
 // the branch is in a callee.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEFAULT
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEFAULT
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=COLD --config="{CheckOptions: {ReportColdPaths: true}}"
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=COLD --config="{CheckOptions: {ReportColdPaths: true}}"
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEFAULT --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEFAULT --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=COLD --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, ReportColdPaths: true}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=COLD --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, ReportColdPaths: true}}"
 
 #include <aio/aio.hpp>
 #include <cassert>

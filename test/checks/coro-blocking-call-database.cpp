@@ -1,6 +1,7 @@
 // database: libpq, SQLite, MySQL, libpqxx.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t -- -I /usr/include/postgresql
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t -- -I /usr/include/postgresql
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -I /usr/include/postgresql
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -I /usr/include/postgresql
 
 #include <aio/aio.hpp>
 #include <libpq-fe.h>

@@ -1,6 +1,7 @@
 // file: C stdio, POSIX, iostream file streams, std::filesystem.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
 
 #include <aio/aio.hpp>
 #include <cstdio>

@@ -2,10 +2,11 @@
 // the standard streams, calls of the usual loggers, which are not followed
 // into either, and whatever a logging macro expands to. With the category
 // enabled they are reported.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEFAULT
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEFAULT
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=LOGGING --config="{CheckOptions: {coro-blocking-call.EnabledCategories: 'sleep;file;logging'}}"
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=LOGGING --config="{CheckOptions: {coro-blocking-call.EnabledCategories: 'sleep;file;logging'}}"
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=DEFAULT --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=DEFAULT --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}"
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --check-suffix=LOGGING --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.EnabledCategories: 'sleep;file;logging'}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --check-suffix=LOGGING --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.EnabledCategories: 'sleep;file;logging'}}"
 
 #include <aio/aio.hpp>
 #include <chrono>

@@ -1,6 +1,7 @@
 // network (sockets, DNS, asio's synchronous operations) and http.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t -- -DASIO_HAS_CO_AWAIT -I %S/Inputs/mirror
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t -- -DASIO_HAS_CO_AWAIT -I %S/Inputs/mirror
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -DASIO_HAS_CO_AWAIT -I %S/Inputs/mirror
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -DASIO_HAS_CO_AWAIT -I %S/Inputs/mirror
 
 #include <aio/aio.hpp>
 #include <asio.hpp>

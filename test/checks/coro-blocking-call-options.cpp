@@ -1,7 +1,8 @@
 // Options: BlockingFunctions, AllowedFunctions, EnabledCategories (lock),
 // AsyncContextFunctions, InlineFunctions; annotations.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.BlockingFunctions: 'store::Db::query;legacy_fetch=network', coro-blocking-call.AllowedFunctions: 'fsync', coro-blocking-call.EnabledCategories: 'sleep;file;lock;annotated;user;network', coro-blocking-call.AsyncContextFunctions: 'on_timer', coro-blocking-call.InlineFunctions: 'run_now'}}"
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.BlockingFunctions: 'store::Db::query;legacy_fetch=network', coro-blocking-call.AllowedFunctions: 'fsync', coro-blocking-call.EnabledCategories: 'sleep;file;lock;annotated;user;network', coro-blocking-call.AsyncContextFunctions: 'on_timer', coro-blocking-call.InlineFunctions: 'run_now'}}"
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.BlockingFunctions: 'store::Db::query;legacy_fetch=network', coro-blocking-call.AllowedFunctions: 'fsync', coro-blocking-call.EnabledCategories: 'sleep;file;lock;annotated;user;network', coro-blocking-call.AsyncContextFunctions: 'on_timer', coro-blocking-call.InlineFunctions: 'run_now'}}"
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false, coro-blocking-call.BlockingFunctions: 'store::Db::query;legacy_fetch=network', coro-blocking-call.AllowedFunctions: 'fsync', coro-blocking-call.EnabledCategories: 'sleep;file;lock;annotated;user;network', coro-blocking-call.AsyncContextFunctions: 'on_timer', coro-blocking-call.InlineFunctions: 'run_now'}}"
 
 #include <aio/aio.hpp>
 #include <mutex>

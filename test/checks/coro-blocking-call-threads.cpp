@@ -1,6 +1,7 @@
 // thread-wait and sync-wait; lookalike members of other classes are not.
-// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t -- -I %S/Inputs/mirror
-// RUN: %check_corolint --mode=cli %s coro-blocking-call %t -- -I %S/Inputs/mirror
+// One finding per call (GroupRegions: false): each call's own finding and fix.
+// RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -I %S/Inputs/mirror
+// RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -I %S/Inputs/mirror
 
 #include <aio/aio.hpp>
 #include <condition_variable>
