@@ -701,7 +701,7 @@ void BlockingCallCheck::report(llvm::ArrayRef<Finding> Findings,
     Calls.push_back({F.Site, F.Parents, F.Where.Coroutine, F.Offloaded});
   const SourceManager &SM = *Result.SourceManager;
   for (const analysis::BlockingRegion &Region :
-       analysis::groupBlockingRegions(Calls)) {
+       analysis::groupBlockingRegions(Calls, SM)) {
     const Finding &Lead = Findings[Region.Calls.front()];
     if (!GroupRegions) {
       for (unsigned Index : Region.Calls)

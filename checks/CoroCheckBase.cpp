@@ -83,6 +83,8 @@ CoroCheckBase::CoroCheckBase(llvm::StringRef Name,
       "InlineFunctions", analysis::defaultInlineFunctions()));
   ContextOptions.AsyncContextFunctions =
       analysis::splitList(Options.getLocalOrGlobal("AsyncContextFunctions", ""));
+  ContextOptions.ThreadHops = analysis::splitList(
+      Options.getLocalOrGlobal("ThreadHops", analysis::defaultThreadHops()));
   OffloadFunctionsOption = ContextOptions.OffloadFunctions;
 
   // The helper that a user's offload template (of any check) calls with the
@@ -108,6 +110,7 @@ void CoroCheckBase::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts)
                 analysis::joinList(ContextOptions.InlineFunctions));
   Options.store(Opts, "AsyncContextFunctions",
                 analysis::joinList(ContextOptions.AsyncContextFunctions));
+  Options.store(Opts, "ThreadHops", analysis::joinList(ContextOptions.ThreadHops));
 }
 
 void CoroCheckBase::registerPPCallbacks(const clang::SourceManager &SM,

@@ -1,6 +1,7 @@
 //===- AsyncContext.cpp - where does a statement run? ---------------------===//
 
 #include "checks/analysis/AsyncContext.h"
+#include "checks/analysis/Rewrite.h"
 
 #include "clang/AST/ExprConcepts.h"
 #include "clang/AST/StmtCXX.h"
@@ -20,6 +21,11 @@ llvm::StringRef defaultOffloadFunctions() {
          "std::async;asio::post;asio::dispatch;asio::defer;boost::asio::post;"
          "boost::asio::dispatch;boost::asio::defer;folly::via;submit;execute;"
          "schedule;enqueue";
+}
+
+llvm::StringRef defaultThreadHops() {
+  return "cppcoro::static_thread_pool::schedule;coro::thread_pool::schedule;"
+         "concurrencpp::resume_on";
 }
 
 llvm::StringRef defaultInlineFunctions() {
@@ -138,7 +144,42 @@ bool listed(const NamedDecl *D, llvm::ArrayRef<std::string> Names) {
          });
 }
 
+/// True if \p E has the type of a thread pool of asio or Boost.Asio, or of
+/// one of its executors.
+bool isAsioThreadPool(const Expr *E) {
+  const CXXRecordDecl *RD = E->getType().getNonReferenceType()->getAsCXXRecordDecl();
+  for (const DeclContext *DC = RD; DC; DC = DC->getParent())
+    if (const auto *Class = llvm::dyn_cast<CXXRecordDecl>(DC)) {
+      std::string Name = qualifiedName(*Class);
+      if (Name == "asio::thread_pool" || Name == "boost::asio::thread_pool")
+        return true;
+    }
+  return false;
+}
+
 } // namespace
+
+bool isThreadHop(const Expr *Operand, const AsyncContextOptions &Opts) {
+  const auto *Call =
+      Operand ? llvm::dyn_cast<CallExpr>(Operand->IgnoreImplicit()) : nullptr;
+  if (!Call)
+    return false;
+  if (listed(Call->getDirectCallee(), Opts.ThreadHops))
+    return true;
+  // asio resumes an awaitable through the completion token's executor: the
+  // coroutine's own, unless the token is bound to another one.
+  for (const Expr *Arg : Call->arguments()) {
+    const auto *Bind = llvm::dyn_cast<CallExpr>(Arg->IgnoreImplicit());
+    const FunctionDecl *Callee = Bind ? Bind->getDirectCallee() : nullptr;
+    if (!Callee || Bind->getNumArgs() < 2)
+      continue;
+    std::string Name = qualifiedName(*Callee);
+    if ((Name == "asio::bind_executor" || Name == "boost::asio::bind_executor") &&
+        isAsioThreadPool(Bind->getArg(0)->IgnoreParenImpCasts()))
+      return true;
+  }
+  return false;
+}
 
 bool isCoroutine(const FunctionDecl &FD) { return coroutineBody(FD) != nullptr; }
 
@@ -254,6 +295,22 @@ private:
       AsyncPlacement InHandler = Where;
       InHandler.InHandler = true;
       return walk(Catch->getHandlerBlock(), InHandler);
+    }
+
+    if (const auto *Block = llvm::dyn_cast<CompoundStmt>(S)) {
+      // After `co_await pool.schedule();` the block runs on the pool up to
+      // its next suspension point.
+      bool OnPool = false;
+      for (const Stmt *Child : Block->body()) {
+        if (OnPool && !containsSuspension(Child))
+          continue;
+        OnPool = false;
+        walk(Child, Where);
+        if (const auto *E = llvm::dyn_cast<Expr>(Child))
+          if (const auto *Await = llvm::dyn_cast<CoawaitExpr>(E->IgnoreImplicit()))
+            OnPool = isThreadHop(Await->getOperand(), Opts);
+      }
+      return;
     }
 
     for (const Stmt *Child : S->children())

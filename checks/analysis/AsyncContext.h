@@ -35,12 +35,23 @@ struct AsyncContextOptions {
   std::vector<std::string> InlineFunctions;
   /// Non-coroutine functions that run on the event loop (callbacks).
   std::vector<std::string> AsyncContextFunctions;
+  /// Functions whose awaited call resumes the coroutine on a thread pool
+  /// (`co_await pool.schedule()`): what follows, up to the next suspension
+  /// point, does not run on the loop.
+  std::vector<std::string> ThreadHops;
 };
 
 /// The defaults of the options above (`;`-separated).
 llvm::StringRef defaultSyncGenerators();
 llvm::StringRef defaultOffloadFunctions();
 llvm::StringRef defaultInlineFunctions();
+llvm::StringRef defaultThreadHops();
+
+/// True if `co_await` of \p Operand resumes the coroutine on another
+/// thread than the loop's: a call of a ThreadHops entry, or an asio
+/// operation whose completion token is bound to a thread pool's executor
+/// (`asio::post(asio::bind_executor(pool, asio::use_awaitable))`).
+bool isThreadHop(const clang::Expr *Operand, const AsyncContextOptions &Opts);
 
 /// The qualified name of \p D without inline namespaces (`std::__cxx11::`,
 /// `std::__1::` become `std::`) and without template arguments; an
@@ -109,7 +120,9 @@ using AsyncVisitor = llvm::function_ref<void(
 /// contexts) and lambdas that are stored or handed to other functions (they
 /// run elsewhere or later) are not. Lambdas invoked on the spot or by an
 /// InlineFunctions entry are walked as part of the body; a constructor's
-/// initializers are walked before its body. The walk needs no
+/// initializers are walked before its body. The statements of a block
+/// after a statement `co_await HOP;` (isThreadHop), up to the next one
+/// with a suspension point, run on the pool and are not visited. The walk needs no
 /// parent map, so its cost is that of the body alone.
 void walkAsyncBody(const clang::FunctionDecl &FD, const clang::LambdaExpr *Lambda,
                    const AsyncContextOptions &Opts, AsyncVisitor Visit);

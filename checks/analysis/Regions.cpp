@@ -64,8 +64,8 @@ HandleList handlesOf(const Stmt &Site, const Stmt *Unit) {
     for (const Decl *D : Decls->decls())
       if (const auto *Var = llvm::dyn_cast<VarDecl>(D))
         addHandle(Handles, Var);
-  } else if (const auto *Unit_ = llvm::dyn_cast_or_null<Expr>(Unit)) {
-    const Expr *E = Unit_->IgnoreImplicit();
+  } else if (const auto *UnitExpr = llvm::dyn_cast_or_null<Expr>(Unit)) {
+    const Expr *E = UnitExpr->IgnoreImplicit();
     if (const auto *Assign = llvm::dyn_cast<BinaryOperator>(E);
         Assign && Assign->isAssignmentOp())
       addHandle(Handles, handleOf(Assign->getLHS()));
@@ -124,6 +124,32 @@ const CompoundStmt *innermostBlock(llvm::ArrayRef<const Stmt *> Parents) {
   return nullptr;
 }
 
+/// True if \p S works only on locals and parameters: it reads and writes
+/// them, calls their member functions and operators and functions of the
+/// system headers, and nothing of `this` or of the program's globals. Run on
+/// the pool while the coroutine waits, it touches nothing another task of
+/// the loop may use.
+bool worksOnLocalsOnly(const Stmt *S, const SourceManager &SM) {
+  if (!S)
+    return true;
+  if (llvm::isa<CXXThisExpr, LambdaExpr>(S))
+    return false;
+  if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(S)) {
+    const ValueDecl *D = Ref->getDecl();
+    if (const auto *Var = llvm::dyn_cast<VarDecl>(D))
+      return Var->hasLocalStorage();
+    if (llvm::isa<CXXMethodDecl>(D) || llvm::isa<EnumConstantDecl>(D))
+      return true;
+    if (llvm::isa<FunctionDecl>(D))
+      return SM.isInSystemHeader(D->getLocation());
+    return false;
+  }
+  for (const Stmt *Child : S->children())
+    if (!worksOnLocalsOnly(Child, SM))
+      return false;
+  return true;
+}
+
 struct OpenRegion {
   unsigned Index;  ///< into the result
   bool Closed = false;
@@ -171,7 +197,8 @@ const VarDecl *sharedVariable(const Stmt *S, llvm::ArrayRef<const ValueDecl *> H
 
 } // namespace
 
-std::vector<BlockingRegion> groupBlockingRegions(llvm::ArrayRef<RegionCall> Calls) {
+std::vector<BlockingRegion> groupBlockingRegions(llvm::ArrayRef<RegionCall> Calls,
+                                                 const SourceManager &SM) {
   // The statements that hold a call: none of them is passed over.
   llvm::DenseSet<const Stmt *> HoldCalls;
   for (const RegionCall &Call : Calls)
@@ -204,7 +231,8 @@ std::vector<BlockingRegion> groupBlockingRegions(llvm::ArrayRef<RegionCall> Call
           const Stmt *Between = R.Block->body_begin()[K];
           Passable = !HoldCalls.contains(Between) && !containsSuspension(Between) &&
                      (llvm::isa<DeclStmt, NullStmt>(Between) ||
-                      mentionsAny(Between, R.Handles));
+                      mentionsAny(Between, R.Handles) ||
+                      worksOnLocalsOnly(Between, SM));
         }
         if (!Passable) {
           It->Closed = true; // a blocking call of its own comes between

@@ -60,10 +60,11 @@ struct BlockingRegion {
 /// call is in exactly one, and regions come in source order. A call joins
 /// the region before it if it is in the same statement of the same block,
 /// in the next statement, or in a later one with a handle in common where
-/// the statements up to it declare variables or work on the region's
-/// handles; a statement with a suspension point ends a region and joins
-/// none.
-std::vector<BlockingRegion> groupBlockingRegions(llvm::ArrayRef<RegionCall> Calls);
+/// the statements up to it declare variables, work on the region's handles
+/// or only on locals; a statement with a suspension point ends a region and
+/// joins none.
+std::vector<BlockingRegion> groupBlockingRegions(llvm::ArrayRef<RegionCall> Calls,
+                                                 const clang::SourceManager &SM);
 
 /// The variables declared by the statements of \p R and used by the
 /// statements of its block after it.

@@ -127,3 +127,19 @@ aio::task<void> global(const char *path) {
   // CHECK-NOTES: :122:18: note: the region's statements are offloaded call by call: they use a global variable, which the loop's other tasks may use meanwhile
   co_return;
 }
+
+// A statement that works only on locals does not end a region.
+aio::task<std::size_t> with_locals(const char *path, char *buf) {
+  std::FILE *f = std::fopen(path, "r");
+  // CHECK-NOTES: :[[@LINE-1]]:18: warning: blocking call to 'fopen' (file I/O) in coroutine 'with_locals' {{.*}}
+  std::size_t limit = 8;
+  limit = limit * 2;
+  std::size_t n = std::fread(buf, 1, limit, f);
+  // CHECK-NOTES: :[[@LINE-1]]:19: note: the call to 'fread' blocks too, on 'f': {{.*}}
+  std::fclose(f);
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: the call to 'fclose' blocks too, on 'f': {{.*}}
+  co_return n;
+  // CHECK-FIXES: {{^}}  std::size_t n = co_await aio::to_thread([&] {{{$}}
+  // CHECK-FIXES: {{^}}    limit = limit * 2;{{$}}
+  // CHECK-FIXES: {{^}}    return n;{{$}}
+}
