@@ -247,66 +247,122 @@ std::string CoroCheckBase::offloadRegionReplacement(
     return "";
   }
 
-  // What the statements declare for later ones comes back from the lambda.
-  std::string Declaration, Returned;
-  llvm::SmallVector<const clang::VarDecl *, 2> Living =
-      analysis::variablesLivingPast(Region);
-  if (Living.size() > 1) {
-    Why = "they declare " + std::to_string(Living.size()) +
-          " variables that later statements use";
-    return "";
-  }
-  if (!Living.empty()) {
-    const clang::VarDecl &Var = *Living.front();
-    const auto *Decl = llvm::dyn_cast<clang::DeclStmt>(llvm::find_if(
-        Statements, [&](const clang::Stmt *S) {
-          const auto *D = llvm::dyn_cast<clang::DeclStmt>(S);
-          return D && llvm::is_contained(D->decls(), &Var);
-        })[0]);
-    clang::QualType Type = Var.getType();
-    std::optional<std::string> Head =
-        Decl && Decl->isSingleDecl() && !Var.isStaticLocal() &&
-                !llvm::isa<clang::DecompositionDecl>(Var) &&
-                !Type->isReferenceType() && !Type->isArrayType() &&
-                !Type->isUndeducedType() &&
-                (!P.DefaultConstructsResult || isDefaultConstructible(Type))
-            ? analysis::sourceText(
-                  clang::SourceRange(Decl->getBeginLoc(), Var.getLocation()), SM, LO)
-            : std::nullopt;
-    if (!Head) {
-      Why = "the variable '" + Var.getNameAsString() +
-            "' that later statements use cannot be returned from a lambda";
-      return "";
-    }
-    Declaration = *Head + " = ";
-    Returned = Var.getNameAsString();
-    // One declaration: the lambda returns its initialiser.
-    if (Statements.size() == 1 && Var.getInitStyle() == clang::VarDecl::CInit &&
-        Var.getInit())
-      if (std::optional<std::string> Init = analysis::sourceText(
-              Var.getInit()->getSourceRange(), SM, LO)) {
-        Text = "return " + *Init + ";";
-        Returned.clear();
-      }
-  }
-
-  // The statements keep their lines, two columns further in.
   llvm::StringRef Line = SM.getBufferData(SM.getFileID(Range.getBegin()))
                              .substr(0, SM.getFileOffset(Range.getBegin()));
   Line = Line.substr(Line.rfind('\n') + 1);
   std::string Indent = Line.take_while([](char C) { return C == ' ' || C == '\t'; }).str();
+
+  // What the statements declare for later ones: one variable comes back
+  // from the lambda; more are declared before it and assigned in it.
+  llvm::StringRef Buffer = SM.getBufferData(SM.getFileID(Range.getBegin()));
+  auto OffsetsOf = [&](const clang::Stmt &S) {
+    clang::CharSourceRange R = clang::Lexer::makeFileCharRange(
+        clang::CharSourceRange::getTokenRange(S.getBeginLoc(),
+                                              statementEnd(S, SM, LO)),
+        SM, LO);
+    return std::make_pair(SM.getFileOffset(R.getBegin()),
+                          SM.getFileOffset(R.getEnd()));
+  };
+  std::string Declaration, Returned, Hoisted;
+  llvm::DenseMap<const clang::Stmt *, std::string> Rewritten;
+  llvm::SmallVector<const clang::VarDecl *, 2> Living =
+      analysis::variablesLivingPast(Region);
+  for (const clang::VarDecl *Var : Living) {
+    const clang::DeclStmt *Decl = nullptr;
+    for (const clang::Stmt *S : Statements)
+      if (const auto *D = llvm::dyn_cast<clang::DeclStmt>(S);
+          D && llvm::is_contained(D->decls(), Var))
+        Decl = D;
+    clang::QualType Type = Var->getType();
+    std::string Name = Var->getNameAsString();
+    std::optional<std::string> Head =
+        Decl && Decl->isSingleDecl() && !Var->isStaticLocal() &&
+                !llvm::isa<clang::DecompositionDecl>(Var) &&
+                !Type->isReferenceType() && !Type->isUndeducedType()
+            ? analysis::sourceText(
+                  clang::SourceRange(Decl->getBeginLoc(), Var->getLocation()), SM, LO)
+            : std::nullopt;
+    if (Head && Living.size() == 1 && !Type->isArrayType() &&
+        (!P.DefaultConstructsResult || isDefaultConstructible(Type))) {
+      Declaration = *Head + " = ";
+      Returned = Name;
+      // One declaration: the lambda returns its initialiser.
+      if (Statements.size() == 1 && Var->getInitStyle() == clang::VarDecl::CInit &&
+          Var->getInit())
+        if (std::optional<std::string> Init = analysis::sourceText(
+                Var->getInit()->getSourceRange(), SM, LO)) {
+          Text = "return " + *Init + ";";
+          Returned.clear();
+        }
+      break;
+    }
+    // Declared before the lambda: as written if it has no initialiser, else
+    // value-initialised there and assigned in the lambda.
+    std::optional<std::string> Whole =
+        Decl ? analysis::sourceText(clang::SourceRange(Decl->getBeginLoc(),
+                                                       statementEnd(*Decl, SM, LO)),
+                                    SM, LO)
+             : std::nullopt;
+    std::optional<std::string> Init =
+        Var->getInit() ? analysis::sourceText(Var->getInit()->getSourceRange(), SM, LO)
+                       : std::nullopt;
+    bool Written = Head && Whole &&
+                   llvm::StringRef(*Whole).drop_front(Head->size()).trim() != ";";
+    if (Head && Whole && !Written) {
+      Hoisted += *Whole + "\n" + Indent;
+      Rewritten[Decl] = "";
+    } else if (Head && Init && Var->getInitStyle() == clang::VarDecl::CInit &&
+               !Type.isConstQualified() && !Type->isArrayType() &&
+               !Type->getContainedAutoType() &&
+               (Type->isScalarType() || isDefaultConstructible(Type))) {
+      Hoisted += *Head + "{};\n" + Indent;
+      Rewritten[Decl] = Name + " = " + *Init + ";";
+    } else {
+      Why = "the variable '" + Name +
+            "' that later statements use cannot be declared before the offload";
+      return "";
+    }
+  }
+  if (!Rewritten.empty()) {
+    std::string Moved;
+    unsigned Pos = SM.getFileOffset(Range.getBegin());
+    for (const clang::Stmt *S : Statements) {
+      auto It = Rewritten.find(S);
+      if (It == Rewritten.end())
+        continue;
+      auto [From, To] = OffsetsOf(*S);
+      Moved += Buffer.substr(Pos, From - Pos);
+      Moved += It->second;
+      Pos = To;
+      if (It->second.empty()) { // an emptied line goes
+        while (!Moved.empty() && (Moved.back() == ' ' || Moved.back() == '\t'))
+          Moved.pop_back();
+        while (Pos < Buffer.size() && (Buffer[Pos] == ' ' || Buffer[Pos] == '\t' ||
+                                       Buffer[Pos] == '\n'))
+          if (Buffer[Pos++] == '\n')
+            break;
+      }
+    }
+    unsigned RangeEnd = SM.getFileOffset(Range.getEnd());
+    if (Pos < RangeEnd)
+      Moved += Buffer.substr(Pos, RangeEnd - Pos);
+    Text = llvm::StringRef(Moved).rtrim().str();
+  }
+
+  // The statements keep their lines, two columns further in.
   std::string Body;
   bool RawString = llvm::StringRef(*Text).contains("R\"");
-  for (char C : *Text) {
-    Body += C;
-    if (C == '\n' && !RawString)
+  for (size_t I = 0; I < Text->size(); ++I) {
+    Body += (*Text)[I];
+    if ((*Text)[I] == '\n' && !RawString && I + 1 < Text->size() &&
+        (*Text)[I + 1] != '\n')
       Body += "  ";
   }
   std::string Lambda = "[&] {\n" + Indent + "  " + Body;
   if (!Returned.empty())
     Lambda += "\n" + Indent + "  return " + Returned + ";";
   Lambda += "\n" + Indent + "}";
-  return Declaration + catalog::expandTemplate(Template, Lambda) + ";";
+  return Hoisted + Declaration + catalog::expandTemplate(Template, Lambda) + ";";
 }
 
 std::optional<clang::FixItHint>

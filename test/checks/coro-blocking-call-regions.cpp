@@ -106,13 +106,35 @@ aio::task<int> with_break(std::FILE *f, char *buf) {
   co_return reads;
 }
 
+// More variables that live past the region are declared before the offload
+// and assigned in it.
 aio::task<int> two_living(const char *a, const char *b) {
   std::FILE *x = std::fopen(a, "r");
   // CHECK-NOTES: :[[@LINE-1]]:18: warning: blocking call to 'fopen' (file I/O) in coroutine 'two_living' {{.*}}
-  // CHECK-FIXES: {{^}}  std::FILE *x = co_await aio::to_thread([&] { return std::fopen(a, "r"); });{{$}}
   std::FILE *y = std::fopen(b, "r");
   // CHECK-NOTES: :[[@LINE-1]]:18: note: the call to 'fopen' blocks too, in the next statement: {{.*}}
-  // CHECK-NOTES: :110:18: note: the region's statements are offloaded call by call: they declare 2 variables that later statements use
+  char name[16];
+  name[0] = 'x';
+  co_await aio::sleep_for(std::chrono::milliseconds(1));
+  co_return (x != nullptr) + (y != nullptr) + name[0];
+  // CHECK-FIXES:      {{^}}  std::FILE *x{};{{$}}
+  // CHECK-FIXES-NEXT: {{^}}  std::FILE *y{};{{$}}
+  // CHECK-FIXES-NEXT: {{^}}  co_await aio::to_thread([&] {{{$}}
+  // CHECK-FIXES-NEXT: {{^}}    x = std::fopen(a, "r");{{$}}
+  // CHECK-FIXES:      {{^}}    y = std::fopen(b, "r");{{$}}
+  // CHECK-FIXES:      {{^}}  });{{$}}
+  // CHECK-FIXES:      {{^}}  char name[16];{{$}}
+}
+
+// A variable that cannot be declared apart from its initialiser (const,
+// auto, a reference) keeps the calls apart.
+aio::task<int> cannot_hoist(const char *a, const char *b) {
+  const auto x = std::fopen(a, "r");
+  // CHECK-NOTES: :[[@LINE-1]]:18: warning: blocking call to 'fopen' (file I/O) in coroutine 'cannot_hoist' {{.*}}
+  // CHECK-FIXES: {{^}}  const auto x = co_await aio::to_thread([&] { return std::fopen(a, "r"); });{{$}}
+  std::FILE *y = std::fopen(b, "r");
+  // CHECK-NOTES: :[[@LINE-1]]:18: note: the call to 'fopen' blocks too, in the next statement: {{.*}}
+  // CHECK-NOTES: :[[@LINE-5]]:18: note: the region's statements are offloaded call by call: the variable 'x' that later statements use cannot be declared before the offload
   // CHECK-FIXES: {{^}}  std::FILE *y = co_await aio::to_thread([&] { return std::fopen(b, "r"); });{{$}}
   co_await aio::sleep_for(std::chrono::milliseconds(1));
   co_return (x != nullptr) + (y != nullptr);
@@ -124,7 +146,7 @@ aio::task<void> global(const char *path) {
   opened += f != nullptr;
   std::fclose(f);
   // CHECK-NOTES: :[[@LINE-1]]:3: note: the call to 'fclose' blocks too, on 'f': {{.*}}
-  // CHECK-NOTES: :122:18: note: the region's statements are offloaded call by call: they use a global variable, which the loop's other tasks may use meanwhile
+  // CHECK-NOTES: :[[@LINE-5]]:18: note: the region's statements are offloaded call by call: they use a global variable, which the loop's other tasks may use meanwhile
   co_return;
 }
 
