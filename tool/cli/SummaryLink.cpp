@@ -165,6 +165,12 @@ std::vector<LinkedFinding> SummaryLink::findings() const {
                                     ? ", which is CPU-heavy"
                                     : ", which blocks"),
                            Chain.back().At});
+        // The rewrite needs the unit's AST, gone by the time of the link.
+        F.Notes.push_back({"no fix from the cross-file link: with "
+                           "'--export-summaries=FILE' and then option "
+                           "'SummaryFile: FILE', the unit's own analysis "
+                           "gives one",
+                           Call.Loc});
         Out.push_back(std::move(F));
       }
     }
