@@ -52,6 +52,35 @@ bool isDefaultConstructible(clang::QualType T) {
   return RD && RD->hasDefaultConstructor(); // declared, or implicit
 }
 
+/// True if a value can be assigned to an object of type \p T: a scalar, or
+/// a class with a copy or move assignment that is not deleted (declared, or
+/// implicit with no const or reference member and members that are).
+bool isAssignable(clang::QualType T, unsigned Depth = 0) {
+  if (T.isConstQualified() || T->isReferenceType() || T->isArrayType())
+    return false;
+  const clang::CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return T->isScalarType();
+  RD = RD->getDefinition();
+  if (!RD || Depth > 4)
+    return false;
+  bool Declared = false;
+  for (const clang::CXXMethodDecl *M : RD->methods())
+    if (M->isCopyAssignmentOperator() || M->isMoveAssignmentOperator()) {
+      if (!M->isDeleted())
+        return true;
+      Declared = true;
+    }
+  if (Declared)
+    return false;
+  return llvm::all_of(RD->fields(), [&](const clang::FieldDecl *F) {
+           return isAssignable(F->getType(), Depth + 1);
+         }) &&
+         llvm::all_of(RD->bases(), [&](const clang::CXXBaseSpecifier &B) {
+           return isAssignable(B.getType(), Depth + 1);
+         });
+}
+
 } // namespace
 
 CoroCheckBase::CoroCheckBase(llvm::StringRef Name,
@@ -312,8 +341,7 @@ std::string CoroCheckBase::offloadRegionReplacement(
       Hoisted += *Whole + "\n" + Indent;
       Rewritten[Decl] = "";
     } else if (Head && Init && Var->getInitStyle() == clang::VarDecl::CInit &&
-               !Type.isConstQualified() && !Type->isArrayType() &&
-               !Type->getContainedAutoType() &&
+               !Type->getContainedAutoType() && isAssignable(Type) &&
                (Type->isScalarType() || isDefaultConstructible(Type))) {
       Hoisted += *Head + "{};\n" + Indent;
       Rewritten[Decl] = Name + " = " + *Init + ";";

@@ -155,8 +155,9 @@ struct OpenRegion {
   bool Closed = false;
 };
 
-/// True if \p S contains a `return`, a `goto` or a label, or a `break` or
-/// `continue` whose loop or switch is outside \p S (\p InLoop: inside one).
+/// True if \p S contains a `return`, a `goto` or a label, or a `break`,
+/// `continue` or `case` whose loop or switch is outside \p S (\p InLoop,
+/// \p InSwitch: inside one).
 bool jumpsOut(const Stmt *S, bool InLoop, bool InSwitch) {
   if (!S)
     return false;
@@ -164,6 +165,8 @@ bool jumpsOut(const Stmt *S, bool InLoop, bool InSwitch) {
     return true;
   if (llvm::isa<ContinueStmt>(S))
     return !InLoop;
+  if (llvm::isa<SwitchCase>(S))
+    return !InSwitch; // a label of a switch around the region
   if (llvm::isa<BreakStmt>(S))
     return !InLoop && !InSwitch;
   if (llvm::isa<LambdaExpr>(S))

@@ -165,3 +165,41 @@ aio::task<std::size_t> with_locals(const char *path, char *buf) {
   // CHECK-FIXES: {{^}}    limit = limit * 2;{{$}}
   // CHECK-FIXES: {{^}}    return n;{{$}}
 }
+
+// A case label of a switch around the region cannot move into a lambda.
+aio::task<void> in_switch(int kind, std::FILE *f, char *buf) {
+  switch (kind) {
+  case 1:
+    std::fflush(f);
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: blocking call to 'fflush' (file I/O) in coroutine 'in_switch' {{.*}}
+    // CHECK-FIXES: {{^}}    co_await aio::to_thread([&] { return std::fflush(f); });{{$}}
+    std::fread(buf, 1, 1, f);
+    // CHECK-NOTES: :[[@LINE-1]]:5: note: the call to 'fread' blocks too, on 'f': {{.*}}
+    // CHECK-NOTES: :[[@LINE-5]]:5: note: the region's statements are offloaded call by call: they contain a return, a jump out or a label
+    // CHECK-FIXES: {{^}}    co_await aio::to_thread([&] { return std::fread(buf, 1, 1, f); });{{$}}
+    break;
+  default:
+    break;
+  }
+  co_return;
+}
+
+// A variable declared before the offload must take the assignment.
+struct Pinned {
+  Pinned() = default;
+  Pinned(std::FILE *file) : f(file) {}
+  Pinned &operator=(const Pinned &) = delete;
+  std::FILE *f = nullptr;
+};
+
+aio::task<int> not_assignable(const char *a, const char *b) {
+  Pinned p = std::fopen(a, "r");
+  // CHECK-NOTES: :[[@LINE-1]]:14: warning: blocking call to 'fopen' (file I/O) in coroutine 'not_assignable' {{.*}}
+  // CHECK-FIXES: {{^}}  Pinned p = co_await aio::to_thread([&] { return std::fopen(a, "r"); });{{$}}
+  std::FILE *q = std::fopen(b, "r");
+  // CHECK-NOTES: :[[@LINE-1]]:18: note: the call to 'fopen' blocks too, in the next statement: {{.*}}
+  // CHECK-NOTES: :[[@LINE-5]]:14: note: the region's statements are offloaded call by call: the variable 'p' that later statements use cannot be declared before the offload
+  // CHECK-FIXES: {{^}}  std::FILE *q = co_await aio::to_thread([&] { return std::fopen(b, "r"); });{{$}}
+  co_await aio::sleep_for(std::chrono::milliseconds(1));
+  co_return (p.f != nullptr) + (q != nullptr);
+}
