@@ -3,7 +3,7 @@
 // asio code, co_spawn of the call on the system executor, awaited with
 // use_awaitable. The fixed file compiles against the real standalone asio
 // headers (asio 1.22 enables co_await under clang only when told to:
-// -DASIO_HAS_CO_AWAIT); test/runtime/asio-offload.test runs the same form.
+// -DASIO_HAS_CO_AWAIT); test/fixes/asio-offload.test runs the same form.
 // One finding per call (GroupRegions: false): each call's own finding and fix.
 // RUN: %check_corolint --mode=plugin %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -DASIO_HAS_CO_AWAIT
 // RUN: %check_corolint --mode=cli %s coro-blocking-call %t --config="{CheckOptions: {coro-blocking-call.GroupRegions: false}}" -- -DASIO_HAS_CO_AWAIT
