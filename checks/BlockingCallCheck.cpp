@@ -103,22 +103,6 @@ bool isZeroDuration(const Expr *E, const ASTContext &Ctx) {
   return false;
 }
 
-bool mentions(const Stmt *S, const ValueDecl *D) {
-  if (!S)
-    return false;
-  if (const auto *E = llvm::dyn_cast<Expr>(S))
-    if (const auto *Ref = llvm::dyn_cast<DeclRefExpr>(E))
-      if (Ref->getDecl() == D)
-        return true;
-  if (const auto *Member = llvm::dyn_cast<MemberExpr>(S))
-    if (Member->getMemberDecl() == D)
-      return true;
-  for (const Stmt *Child : S->children())
-    if (mentions(Child, D))
-      return true;
-  return false;
-}
-
 /// True if \p Operand calls a member function of the object that holds the
 /// member descriptor \p Fd (`co_await poll(poll_op::read)` in a socket
 /// class): the object waits for its own descriptor's readiness.
@@ -145,11 +129,11 @@ bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
   if (!S)
     return false;
   if (const auto *Await = llvm::dyn_cast<CoawaitExpr>(S))
-    if (!Await->isImplicit() && (mentions(Await->getOperand(), Fd) ||
+    if (!Await->isImplicit() && (analysis::mentionsAny(Await->getOperand(), Fd) ||
                                  awaitsHolder(Await->getOperand(), Fd)))
       return true;
   if (const auto *Await = llvm::dyn_cast<DependentCoawaitExpr>(S))
-    if (mentions(Await->getOperand(), Fd))
+    if (analysis::mentionsAny(Await->getOperand(), Fd))
       return true;
   for (const Stmt *Child : S->children())
     if (isAwaitedIn(Child, Fd))
@@ -633,7 +617,6 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
                              A->Cat != Category::Lock &&
                              A->Cat != Category::SyncWait &&
                              A->Cat != Category::ThreadWait);
-              F.Name = A->DisplayName;
               F.A = std::move(*A);
             }
             return;
@@ -655,7 +638,6 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
               F.Edge = Edge;
               F.Chain = Chain;
               F.Offloaded = chainFix(*Chain->Final) == FixKind::Offload;
-              F.Name = analysis::functionName(*Chain->Functions.front());
             }
             return;
           }
@@ -666,7 +648,6 @@ void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
               F.Ext = Chain;
               std::optional<Category> Cat = catalog::parseCategory(Chain->Category);
               F.Offloaded = !(Cat && *Cat == Category::SyncWait);
-              F.Name = analysis::functionName(*Edge.Callee);
             }
             return;
           }
@@ -696,6 +677,11 @@ void BlockingCallCheck::report(const Finding &F,
 
 void BlockingCallCheck::report(llvm::ArrayRef<Finding> Findings,
                                const MatchFinder::MatchResult &Result) {
+  if (!GroupRegions) {
+    for (const Finding &F : Findings)
+      report(F, nullptr, Result);
+    return;
+  }
   std::vector<analysis::RegionCall> Calls;
   for (const Finding &F : Findings)
     Calls.push_back({F.Site, F.Parents, F.Where.Coroutine, F.Offloaded});
@@ -703,11 +689,6 @@ void BlockingCallCheck::report(llvm::ArrayRef<Finding> Findings,
   for (const analysis::BlockingRegion &Region :
        analysis::groupBlockingRegions(Calls, SM)) {
     const Finding &Lead = Findings[Region.Calls.front()];
-    if (!GroupRegions) {
-      for (unsigned Index : Region.Calls)
-        report(Findings[Index], nullptr, Result);
-      continue;
-    }
     if (Region.Calls.size() == 1) {
       report(Lead, nullptr, Result);
       continue;
@@ -749,18 +730,23 @@ void BlockingCallCheck::report(llvm::ArrayRef<Finding> Findings,
     for (unsigned K = 1; K < Region.Calls.size(); ++K) {
       const Finding &F = Findings[Region.Calls[K]];
       SourceLocation At = F.Kind == Finding::Direct ? F.Site->getBeginLoc() : F.Edge.Loc;
+      // The function the member's own warning would have named.
+      std::string Name =
+          F.Kind == Finding::Direct   ? F.A.DisplayName
+          : F.Kind == Finding::Helper ? analysis::functionName(*F.Chain->Functions.front())
+                                      : analysis::functionName(*F.Edge.Callee);
       const analysis::BlockingRegion::Link &Link = Region.Links[K];
       if (Link.On)
         diag(At, "the call to '%0' blocks too, on '%1': one blocking region "
                  "with the call above",
              DiagnosticIDs::Note)
-            << F.Name << Link.On->getName();
+            << Name << Link.On->getName();
       else
         diag(At, "the call to '%0' blocks too, %select{in the same "
                  "statement|in the next statement}1: one blocking region with "
                  "the call above",
              DiagnosticIDs::Note)
-            << F.Name << (Link.Kind == analysis::BlockingRegion::Link::NextStatement);
+            << Name << (Link.Kind == analysis::BlockingRegion::Link::NextStatement);
     }
     if (Replacement.empty() && !Why.empty())
       diag(Lead.Site->getBeginLoc(),

@@ -57,8 +57,6 @@ private:
     std::vector<const clang::Stmt *> Parents;
     /// Its fix moves the call to another thread.
     bool Offloaded = false;
-    /// The function the warning names.
-    std::string Name;
   };
   /// Reports the findings of one async body, a blocking region at a time.
   void report(llvm::ArrayRef<Finding> Findings,
@@ -95,7 +93,7 @@ private:
                      const analysis::AsyncPlacement &Where,
                      analysis::ParentChain Parents,
                      const clang::ast_matchers::MatchFinder::MatchResult &Result,
-                const std::vector<clang::FixItHint> *RegionFixes);
+                     const std::vector<clang::FixItHint> *RegionFixes);
   /// The call \p S moved to the thread pool by the offload template, or ""
   /// if the rules for a direct call say it cannot be; sets \p CallRange.
   std::string offloadedCall(const clang::Stmt &S, catalog::FixKind Fix,
@@ -116,7 +114,7 @@ private:
                         const analysis::AsyncPlacement &Where,
                         analysis::ParentChain Parents,
                         const clang::ast_matchers::MatchFinder::MatchResult &Result,
-                const std::vector<clang::FixItHint> *RegionFixes);
+                     const std::vector<clang::FixItHint> *RegionFixes);
   std::string offloadAdvice(const catalog::RuntimeProfile &P) const;
   std::string SummaryFile;
   std::shared_ptr<const analysis::ExternalSummaries> External;

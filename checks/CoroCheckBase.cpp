@@ -276,14 +276,13 @@ std::string CoroCheckBase::offloadRegionReplacement(
     return "";
   }
 
-  llvm::StringRef Line = SM.getBufferData(SM.getFileID(Range.getBegin()))
-                             .substr(0, SM.getFileOffset(Range.getBegin()));
+  llvm::StringRef Buffer = SM.getBufferData(SM.getFileID(Range.getBegin()));
+  llvm::StringRef Line = Buffer.substr(0, SM.getFileOffset(Range.getBegin()));
   Line = Line.substr(Line.rfind('\n') + 1);
   std::string Indent = Line.take_while([](char C) { return C == ' ' || C == '\t'; }).str();
 
   // What the statements declare for later ones: one variable comes back
   // from the lambda; more are declared before it and assigned in it.
-  llvm::StringRef Buffer = SM.getBufferData(SM.getFileID(Range.getBegin()));
   auto OffsetsOf = [&](const clang::Stmt &S) {
     clang::CharSourceRange R = clang::Lexer::makeFileCharRange(
         clang::CharSourceRange::getTokenRange(S.getBeginLoc(),

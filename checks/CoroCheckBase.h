@@ -96,9 +96,10 @@ protected:
                                  clang::CharSourceRange &Range) const;
 
   /// The rewrite of the statements of \p Region, where \p Where places
-  /// them, into one awaited offload with \p T (a variable they declare and
-  /// later statements use is returned from it), and in \p Range what it
-  /// replaces; empty, with the reason in \p Why, if it cannot be made.
+  /// them, into one awaited offload with \p T (one variable they declare
+  /// and later statements use is returned from it; more are declared before
+  /// it and assigned in it), and in \p Range what it replaces; empty, with
+  /// the reason in \p Why, if it cannot be made.
   std::string offloadRegionReplacement(
       const analysis::BlockingRegion &Region, const TemplateOption &T,
       const analysis::AsyncPlacement &Where,

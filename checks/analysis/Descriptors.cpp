@@ -88,6 +88,18 @@ const ValueDecl *referencedDecl(const Expr *E) {
   return nullptr;
 }
 
+bool mentionsAny(const Stmt *S, llvm::ArrayRef<const ValueDecl *> Decls) {
+  if (!S)
+    return false;
+  if (const auto *E = llvm::dyn_cast<Expr>(S))
+    if (const ValueDecl *D = referencedDecl(E); D && llvm::is_contained(Decls, D))
+      return true;
+  for (const Stmt *Child : S->children())
+    if (mentionsAny(Child, Decls))
+      return true;
+  return false;
+}
+
 const ValueDecl *descriptorRoot(const Expr *E) {
   while (E) {
     E = E->IgnoreParenImpCasts();

@@ -17,12 +17,17 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 
 namespace corolint::analysis {
 
 /// The variable or member \p E names directly (`x`, `obj.m`), or null.
 const clang::ValueDecl *referencedDecl(const clang::Expr *E);
+
+/// True if \p S, or a statement in it, refers to one of \p Decls (a
+/// variable or a member).
+bool mentionsAny(const clang::Stmt *S, llvm::ArrayRef<const clang::ValueDecl *> Decls);
 
 /// The variable or member an fd expression comes from: `fd`, `this->fd_`,
 /// `fds[0]`, `socket` of `socket.native_handle()`, or `m_fds` of

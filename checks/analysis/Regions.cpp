@@ -76,18 +76,6 @@ HandleList handlesOf(const Stmt &Site, const Stmt *Unit) {
   return Handles;
 }
 
-bool mentionsAny(const Stmt *S, llvm::ArrayRef<const ValueDecl *> Decls) {
-  if (!S)
-    return false;
-  if (const auto *E = llvm::dyn_cast<Expr>(S))
-    if (const ValueDecl *D = referencedDecl(E); D && llvm::is_contained(Decls, D))
-      return true;
-  for (const Stmt *Child : S->children())
-    if (mentionsAny(Child, Decls))
-      return true;
-  return false;
-}
-
 /// The first of \p A that is one of \p B.
 const ValueDecl *sharedHandle(llvm::ArrayRef<const ValueDecl *> A,
                               llvm::ArrayRef<const ValueDecl *> B) {
