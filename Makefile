@@ -2,6 +2,7 @@
 #   make run              analyse examples/, show findings and the fix
 #   make test             build and run every test (LLVM 19)
 #   make test LLVM=22     the same against LLVM 22
+#   make fuzz             the file readers' fuzz targets, 10 minutes each
 #   make build            set up and build into build/llvm-$(LLVM)/
 LLVM ?= 19
 BUILD := build/llvm-$(LLVM)
@@ -12,7 +13,7 @@ BUILD_TYPE ?= Release
 LIT = $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
 LIT_ARGS ?= -sv
 
-.PHONY: all setup configure build test run clean bench-checks bench-cli bench-link bench-runtime
+.PHONY: all setup configure build test fuzz run clean bench-checks bench-cli bench-link bench-runtime
 
 all: build
 
@@ -32,6 +33,16 @@ build: configure
 
 test: build
 	python3 $(LIT) $(LIT_ARGS) $(BUILD)/test $(BUILD)/test/unit
+
+# The readers' fuzz targets for longer than make test runs them, on a corpus
+# kept in $(BUILD)/fuzz-corpus; e.g. make fuzz FUZZ_SECONDS=3600
+FUZZ_SECONDS ?= 600
+fuzz: build
+	@for r in report baseline summaries cache-entry; do \
+	  mkdir -p $(BUILD)/fuzz-corpus/$$r && cp -n test/fuzz/corpus/$$r/* $(BUILD)/fuzz-corpus/$$r/ && \
+	  $(BUILD)/fuzz/fuzz-$$r -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+	    -artifact_prefix=$(BUILD)/fuzz-corpus/$$r- $(BUILD)/fuzz-corpus/$$r || exit 1; \
+	done
 
 run: build
 	@scripts/run-examples.sh $(LLVM)

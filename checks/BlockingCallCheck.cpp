@@ -2,6 +2,7 @@
 
 #include "checks/BlockingCallCheck.h"
 #include "checks/analysis/Descriptors.h"
+#include "checks/analysis/InputFiles.h"
 #include "checks/analysis/Rewrite.h"
 
 #include "clang/AST/ASTContext.h"
@@ -135,7 +136,7 @@ bool isAwaitedIn(const Stmt *S, const ValueDecl *Fd) {
   if (const auto *Await = llvm::dyn_cast<DependentCoawaitExpr>(S))
     if (analysis::mentionsAny(Await->getOperand(), Fd))
       return true;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (isAwaitedIn(Child, Fd))
       return true;
   return false;
@@ -279,7 +280,12 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
   SummaryFile = Options.get("SummaryFile", "").str();
   if (!SummaryFile.empty()) {
     std::string Error;
-    External = analysis::ExternalSummaries::load(SummaryFile, Name, Error);
+    External = analysis::ExternalSummaries::load(
+        SummaryFile, Name,
+        Options.getLocalOrGlobal("MaxInputSize",
+                                 analysis::DefaultInputSizeLimit >> 20)
+            << 20,
+        Error);
     if (!Error.empty())
       configurationDiag("SummaryFile '%0' is not used: %1; calls of functions "
                         "in other files are not analysed")

@@ -53,7 +53,7 @@ void directInnerLoops(const Stmt *S, llvm::SmallVectorImpl<const Stmt *> &Out) {
     Out.push_back(S);
     return;
   }
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     directInnerLoops(Child, Out);
 }
 
@@ -72,7 +72,7 @@ bool leavesLoop(const Stmt *S, bool InNested = false) {
         Callee && Callee->isNoReturn())
       return true;
   bool Nested = InNested || isLoop(S) || llvm::isa<SwitchStmt>(S);
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (leavesLoop(Child, Nested))
       return true;
   return false;
@@ -85,7 +85,7 @@ const Stmt *escapingJump(const Stmt *S) {
     return nullptr;
   if (llvm::isa<ReturnStmt, GotoStmt>(S))
     return S;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (const Stmt *Found = escapingJump(Child))
       return Found;
   return nullptr;

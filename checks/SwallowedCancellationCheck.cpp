@@ -77,7 +77,7 @@ const Stmt *firstSuspension(const Stmt *S) {
     return nullptr;
   if (isAwaitOrYield(S))
     return S;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (const Stmt *Found = firstSuspension(Child))
       return Found;
   return nullptr;
@@ -158,7 +158,7 @@ void collectJumps(const Stmt *S, llvm::SmallVectorImpl<const Stmt *> &Out,
   }
   bool Loop = InLoop || isLoop(S);
   bool Switch = InSwitch || llvm::isa<SwitchStmt>(S);
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     collectJumps(Child, Out, Loop, Switch);
 }
 
@@ -220,7 +220,7 @@ bool capturesException(const Stmt *S) {
     if (const FunctionDecl *Callee = Call->getDirectCallee();
         Callee && analysis::qualifiedName(*Callee) == "std::current_exception")
       return true;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (capturesException(Child))
       return true;
   return false;
@@ -235,7 +235,7 @@ bool mentionsCode(const Stmt *S, llvm::StringRef Code) {
     if (analysis::qualifiedName(*Ref->getDecl()) == Code ||
         Code.ends_with("::" + Ref->getDecl()->getNameAsString()))
       return true;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (mentionsCode(Child, Code))
       return true;
   return false;
@@ -248,7 +248,7 @@ bool rethrowsOnSomePath(const Stmt *S, const CXXCatchStmt &Handler) {
     return false;
   if (isRethrow(S, Handler))
     return true;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (rethrowsOnSomePath(Child, Handler))
       return true;
   return false;
@@ -333,7 +333,7 @@ bool carriesOn(const Stmt *S) {
     return true;
   if (const auto *Return = llvm::dyn_cast<CoreturnStmt>(S))
     return returnsValue(*Return);
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     if (carriesOn(Child))
       return true;
   return false;
@@ -555,7 +555,7 @@ void collectSuspensions(const Stmt *S,
     return;
   if (isAwaitOrYield(S))
     Out.push_back(S);
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : analysis::writtenChildren(S))
     collectSuspensions(Child, Out);
 }
 

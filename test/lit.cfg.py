@@ -10,7 +10,7 @@ import lit.formats
 config.name = "corolint"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
-config.excludes = ["Inputs", "tools", "unit", "CMakeLists.txt"]
+config.excludes = ["Inputs", "tools", "unit", "CMakeLists.txt", "ReaderFuzzer.cpp", "corpus"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.corolint_obj_root, "test")
 
@@ -57,6 +57,8 @@ config.substitutions.append(("%other_clang_tidy", os.path.join(other_bin, "clang
 config.substitutions.append(("%clangxx", clangxx))
 config.substitutions.append(("%aio_include", aio_include))
 config.substitutions.append(("%src_root", src))
+# Seconds each fuzz target runs in fuzz/readers.test.
+config.substitutions.append(("%fuzz_seconds", lit_config.params.get("fuzz_seconds", "10")))
 config.substitutions.append(("%obj_root", obj))
 config.substitutions.append(("%llvm_major", major))
 config.substitutions.append(("%other_llvm_major", config.other_llvm_major))

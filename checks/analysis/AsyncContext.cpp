@@ -79,6 +79,13 @@ bool isSameOrDerivedFrom(const CXXRecordDecl *RD, llvm::StringRef QualifiedName)
   return false;
 }
 
+Stmt::const_child_range writtenChildren(const Stmt *S) {
+  Stmt::const_child_range All = S->children();
+  if (llvm::isa<CoroutineSuspendExpr>(S) && All.begin() != All.end())
+    return {All.begin(), std::next(All.begin())};
+  return All;
+}
+
 namespace {
 
 const CoroutineBodyStmt *coroutineBody(const FunctionDecl &FD) {
@@ -105,7 +112,7 @@ void countSuspensions(const Stmt *S, SuspensionCounts &Counts) {
   } else if (llvm::isa<CoyieldExpr>(S)) {
     ++Counts.Yields;
   }
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     countSuspensions(Child, Counts);
 }
 
@@ -313,7 +320,7 @@ private:
       return;
     }
 
-    for (const Stmt *Child : S->children())
+    for (const Stmt *Child : writtenChildren(S))
       walk(Child, Where);
 
     // Lambdas that this expression runs on the spot.

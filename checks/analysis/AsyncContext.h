@@ -41,6 +41,12 @@ struct AsyncContextOptions {
   std::vector<std::string> ThreadHops;
 };
 
+/// The children of \p S as written: a co_await or co_yield has its operand
+/// only. Its other children hold the operand again inside the await
+/// machinery (the awaiter, await_ready/suspend/resume), so a walk over all
+/// of them visits nested awaits twice per level.
+clang::Stmt::const_child_range writtenChildren(const clang::Stmt *S);
+
 /// The defaults of the options above (`;`-separated).
 llvm::StringRef defaultSyncGenerators();
 llvm::StringRef defaultOffloadFunctions();

@@ -91,7 +91,7 @@ void collectReturns(const Stmt *S, llvm::SmallVectorImpl<const Stmt *> &Out) {
     Out.push_back(S);
     return;
   }
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     collectReturns(Child, Out);
 }
 
@@ -156,7 +156,7 @@ bool handsToOffload(const Stmt *S, const CXXRecordDecl *Closure,
     for (const Expr *Arg : Args)
       if (const LambdaExpr *L = asLambda(Arg); L && L->getLambdaClass() == Closure)
         return true;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (handsToOffload(Child, Closure, Context))
       return true;
   return false;
@@ -527,6 +527,12 @@ public:
       Found.push_back(FD);
     return true;
   }
+
+  // A co_await or co_yield holds its operand again inside the await
+  // machinery (the awaiter, await_ready/suspend/resume): visiting all of
+  // its children doubles the walk at every nested await.
+  bool TraverseCoawaitExpr(CoawaitExpr *E) { return TraverseStmt(E->getOperand()); }
+  bool TraverseCoyieldExpr(CoyieldExpr *E) { return TraverseStmt(E->getOperand()); }
 
   bool TraverseDecl(Decl *D) {
     // The system headers hold nothing of ours; skip them whole.

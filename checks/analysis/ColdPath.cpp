@@ -104,7 +104,7 @@ bool mentionsWord(const Stmt *S, llvm::ArrayRef<llvm::StringRef> Known) {
       if (Str->getCharByteWidth() == 1 && hasWord(Str->getString(), Known))
         return true;
   }
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (mentionsWord(Child, Known))
       return true;
   return false;

@@ -94,7 +94,7 @@ bool mentionsAny(const Stmt *S, llvm::ArrayRef<const ValueDecl *> Decls) {
   if (const auto *E = llvm::dyn_cast<Expr>(S))
     if (const ValueDecl *D = referencedDecl(E); D && llvm::is_contained(Decls, D))
       return true;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (mentionsAny(Child, Decls))
       return true;
   return false;
@@ -139,7 +139,7 @@ static bool setsFlagVariable(const Stmt *S, const VarDecl *Var,
       Assign && Assign->isAssignmentOp() &&
       referencedDecl(Assign->getLHS()) == Var && Mentions(Assign->getRHS()))
     return true;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (setsFlagVariable(Child, Var, Mentions))
       return true;
   return false;
@@ -246,7 +246,7 @@ void DescriptorOrigins::scan(const Stmt *S, const ValueDecl &Fd, Origin &Out,
       For && For->getLoopVariable() &&
       descriptorRoot(For->getRangeInit()) == &Fd)
     scan(For->getBody(), *For->getLoopVariable(), Out, Depth);
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     scan(Child, Fd, Out, Depth);
 }
 

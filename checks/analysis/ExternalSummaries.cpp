@@ -2,8 +2,9 @@
 
 #include "checks/analysis/ExternalSummaries.h"
 
+#include "checks/analysis/InputFiles.h"
+
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +45,7 @@ const ExternalChain *ExternalSummaries::find(llvm::StringRef USR) const {
 
 std::shared_ptr<const ExternalSummaries>
 ExternalSummaries::load(llvm::StringRef Path, llvm::StringRef Check,
-                        std::string &Error) {
+                        std::uint64_t Limit, std::string &Error) {
   llvm::sys::fs::file_status Status;
   if (llvm::sys::fs::status(Path, Status) || !llvm::sys::fs::exists(Status))
     return nullptr; // not written yet: per-file analysis
@@ -61,50 +62,65 @@ ExternalSummaries::load(llvm::StringRef Path, llvm::StringRef Check,
   Entry.Modified = Status.getLastModificationTime();
   Entry.Size = Status.getSize();
 
-  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  std::unique_ptr<llvm::MemoryBuffer> Buffer = readInputFile(Path, Limit, Error);
   if (!Buffer) {
-    Entry.Error = Error = "cannot read it: " + Buffer.getError().message();
+    Entry.Error = Error;
     return nullptr;
   }
-  json J = json::parse((*Buffer)->getBuffer().begin(),
-                       (*Buffer)->getBuffer().end(), nullptr,
-                       /*allow_exceptions=*/false);
-  if (J.is_discarded() || !J.is_object() || J.value("corolint_summaries", 0) != 1 ||
-      !J.contains("checks") || !J["checks"].is_object()) {
-    Entry.Error = Error = "it is not a summary file written by "
-                          "'corolint --export-summaries'";
+  std::shared_ptr<const ExternalSummaries> Out =
+      parse(Buffer->getBuffer(), Check, Error);
+  if (!Out) {
+    Entry.Error = Error;
     return nullptr;
   }
+  Entry.Summaries = Out;
+  return Out;
+}
+
+std::shared_ptr<const ExternalSummaries>
+ExternalSummaries::parse(llvm::StringRef Text, llvm::StringRef Check,
+                         std::string &Error) {
   auto Out = std::make_shared<ExternalSummaries>();
   try {
-    if (J["checks"].contains(Check.str()))
-      for (const json &F : J["checks"][Check.str()]) {
-        if (!F.contains("blocks"))
+    std::optional<json> J = parseJson(Text, Error);
+    if (!J)
+      throw SchemaError(Error);
+    JsonField Top(*J, "");
+    if (!J->is_object() || !J->contains("corolint_summaries"))
+      throw SchemaError("it is not a summary file written by 'corolint "
+                        "--export-summaries' (it has no field "
+                        "'corolint_summaries')");
+    if (unsigned Version = Top.at("corolint_summaries").number(); Version != 1)
+      Top.at("corolint_summaries")
+          .fail("is " + std::to_string(Version) + "; this corolint reads version 1");
+    if (std::optional<JsonField> Functions = Top.at("checks").find(Check))
+      for (const JsonField &F : Functions->elements()) {
+        std::optional<JsonField> B = F.find("blocks");
+        if (!B)
           continue;
-        const json &B = F.at("blocks");
         ExternalChain Chain;
-        Chain.Depth = B.at("depth").get<unsigned>();
-        Chain.Api = B.at("api").get<std::string>();
-        Chain.Category = B.at("category").get<std::string>();
-        for (const json &S : B.at("chain")) {
+        Chain.Depth = B->at("depth").number();
+        Chain.Api = B->at("api").string();
+        Chain.Category = B->at("category").string();
+        for (const JsonField &S : B->at("chain").elements()) {
           ExternalChain::Step Step;
-          Step.Name = S.at("name").get<std::string>();
-          const json &L = S.at("location");
-          Step.File = L.at("file").get<std::string>();
-          Step.Line = L.at("line").get<unsigned>();
-          Step.Column = L.at("column").get<unsigned>();
+          Step.Name = S.at("name").string();
+          JsonField L = S.at("location");
+          Step.File = L.at("file").string();
+          Step.Line = L.at("line").number();
+          Step.Column = L.at("column").number();
           Chain.Steps.push_back(std::move(Step));
         }
         if (Chain.Steps.empty())
           continue;
-        Out->Chains[F.at("usr").get<std::string>()] = std::move(Chain);
+        Out->Chains[F.at("usr").string()] = std::move(Chain);
       }
-  } catch (const json::exception &E) {
-    Entry.Error = Error = std::string("a function entry is malformed (") +
-                          E.what() + ")";
+  } catch (const std::exception &E) {
+    // SchemaError names the field; anything else (memory) must not reach
+    // the host of the plugin either.
+    Error = E.what();
     return nullptr;
   }
-  Entry.Summaries = Out;
   return Out;
 }
 

@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,9 +40,16 @@ class ExternalSummaries {
 public:
   /// The summaries of \p Check in the file \p Path. A missing file gives
   /// null and no error (the analysis stays per file); an unreadable or
-  /// malformed one gives null and \p Error.
+  /// malformed one, or one larger than \p Limit bytes, gives null and
+  /// \p Error (naming the field that is wrong).
   static std::shared_ptr<const ExternalSummaries>
-  load(llvm::StringRef Path, llvm::StringRef Check, std::string &Error);
+  load(llvm::StringRef Path, llvm::StringRef Check, std::uint64_t Limit,
+       std::string &Error);
+
+  /// The summaries of \p Check in the text of a summary file; null and
+  /// \p Error (naming the field that is wrong) when it is not one.
+  static std::shared_ptr<const ExternalSummaries>
+  parse(llvm::StringRef Text, llvm::StringRef Check, std::string &Error);
 
   /// The chain of the function with \p USR, or null if it does not block.
   const ExternalChain *find(llvm::StringRef USR) const;

@@ -132,7 +132,7 @@ bool worksOnLocalsOnly(const Stmt *S, const SourceManager &SM) {
       return SM.isInSystemHeader(D->getLocation());
     return false;
   }
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (!worksOnLocalsOnly(Child, SM))
       return false;
   return true;
@@ -161,7 +161,7 @@ bool jumpsOut(const Stmt *S, bool InLoop, bool InSwitch) {
     return false; // its own function
   bool Loop = InLoop || llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
   bool Switch = InSwitch || llvm::isa<SwitchStmt>(S);
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (jumpsOut(Child, Loop, Switch))
       return true;
   return false;
@@ -180,7 +180,7 @@ const VarDecl *sharedVariable(const Stmt *S, llvm::ArrayRef<const ValueDecl *> H
         !SM.isInSystemHeader(Var->getLocation()) &&
         !llvm::is_contained(Handles, Var))
       return Var;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (const VarDecl *Var = sharedVariable(Child, Handles, SM))
       return Var;
   return nullptr;

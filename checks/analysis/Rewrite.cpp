@@ -17,7 +17,7 @@ bool containsSuspension(const Stmt *S) {
     return true;
   if (llvm::isa<LambdaExpr>(S))
     return false;
-  for (const Stmt *Child : S->children())
+  for (const Stmt *Child : writtenChildren(S))
     if (containsSuspension(Child))
       return true;
   return false;

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "checks/analysis/InputFiles.h"
 #include "tool/cli/ChangedLines.h"
 #include "tool/cli/CheckSelection.h"
 #include "tool/cli/CompileFlags.h"
@@ -217,6 +218,12 @@ cl::opt<std::string> CacheDir(
     cl::desc("Reuse the results of translation units whose files, compile "
              "command and configuration did not change"),
     cl::value_desc("dir"), cl::cat(Category));
+cl::opt<unsigned> MaxInputSize(
+    "max-input-size",
+    cl::desc("The largest file corolint reads besides the sources, in MiB: "
+             "cache entries, baselines, summary files, merge inputs "
+             "(default 256; also sets the checks' option MaxInputSize)"),
+    cl::value_desc("MiB"), cl::init(256), cl::cat(Category));
 cl::list<std::string> IncludeGlobs(
     "include",
     cl::desc("Analyse only translation units whose path matches this glob "
@@ -325,6 +332,9 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(
     OverrideOptions.HeaderFilterRegex = HeaderFilter;
   if (UseColor.getNumOccurrences() > 0)
     OverrideOptions.UseColor = UseColor;
+  if (MaxInputSize.getNumOccurrences() > 0)
+    OverrideOptions.CheckOptions["MaxInputSize"] =
+        ClangTidyOptions::ClangTidyValue(std::to_string(MaxInputSize));
 
   auto FromText = [&](llvm::StringRef Text, llvm::StringRef Origin)
       -> std::unique_ptr<ClangTidyOptionsProvider> {
@@ -642,6 +652,9 @@ int exitCodeFor(const corolint::cli::Report &R) {
   return R.Findings.empty() ? ExitClean : ExitFindings;
 }
 
+/// --max-input-size in bytes.
+std::uint64_t inputSizeLimit() { return std::uint64_t(MaxInputSize) << 20; }
+
 /// `corolint merge`: one report from the JSON reports of several runs (the
 /// shards of a CI matrix).
 int runMerge() {
@@ -651,7 +664,7 @@ int runMerge() {
   corolint::cli::Report Merged;
   for (const std::string &Path : Sources) {
     std::string Error;
-    std::optional<corolint::cli::Report> Part = corolint::cli::readJson(Path, Error);
+    std::optional<corolint::cli::Report> Part = corolint::cli::readJson(Path, inputSizeLimit(), Error);
     if (!Part)
       return toolError(Error);
     std::move(Part->Findings.begin(), Part->Findings.end(),
@@ -811,6 +824,8 @@ int main(int argc, const char **argv) {
     return toolError(First + "; run 'corolint --help' for the options");
   }
 
+  if (MaxInputSize == 0)
+    return toolError("--max-input-size must be at least 1 (MiB)");
   if (MergeMode)
     return runMerge();
 
@@ -894,7 +909,7 @@ int main(int argc, const char **argv) {
 
   std::optional<corolint::cli::ResultCache> Cache;
   if (!CacheDir.empty()) {
-    Cache.emplace(CacheDir);
+    Cache.emplace(CacheDir, inputSizeLimit());
     if (std::optional<std::string> Error = Cache->prepare())
       return toolError(*Error);
   }
@@ -905,6 +920,12 @@ int main(int argc, const char **argv) {
       return toolError("build directory '" + BuildPath +
                        "' does not exist; pass -p the directory that holds "
                        "compile_commands.json");
+    llvm::SmallString<256> DatabaseFile(BuildPath);
+    llvm::sys::path::append(DatabaseFile, "compile_commands.json");
+    if (std::string Why = corolint::analysis::whyNotAFile(DatabaseFile);
+        llvm::sys::fs::exists(DatabaseFile) && !Why.empty())
+      return toolError("cannot read the compile database '" +
+                       std::string(DatabaseFile) + "': " + Why);
     std::string LoadError;
     Compilations =
         tooling::CompilationDatabase::loadFromDirectory(BuildPath, LoadError);
@@ -934,6 +955,8 @@ int main(int argc, const char **argv) {
   for (const std::string &Source : Sources) {
     if (!llvm::sys::fs::exists(Source))
       return toolError("no such file: '" + Source + "'");
+    if (std::string Why = corolint::analysis::whyNotAFile(Source); !Why.empty())
+      return toolError("cannot analyse '" + Source + "': " + Why);
     Files.push_back(absolutePath(Source));
   }
   bool FromDatabase = Files.empty();
@@ -1068,7 +1091,7 @@ int main(int argc, const char **argv) {
   }
   if (!Baseline.empty()) {
     std::string Error;
-    auto Known = corolint::cli::readBaseline(Baseline, Error);
+    auto Known = corolint::cli::readBaseline(Baseline, inputSizeLimit(), Error);
     if (!Known)
       return toolError(Error);
     corolint::cli::applyBaseline(Report, std::move(*Known));
@@ -1202,6 +1225,9 @@ int main(int argc, const char **argv) {
 
   if (Report.failedFiles() && CompileErrorsMode == CompileErrorPolicy::Fail) {
     unsigned Failed = Report.failedFiles();
+    if (CompileErrors == 0)
+      return toolError(llvm::Twine(Failed) + " file" + (Failed == 1 ? "" : "s") +
+                       " could not be analysed (the reason above)");
     return toolError(llvm::Twine(Failed) + " file" + (Failed == 1 ? "" : "s") +
                      " failed to compile (" + llvm::Twine(CompileErrors) +
                      " error" + (CompileErrors == 1 ? "" : "s") +

@@ -2,6 +2,8 @@
 
 #include "tool/cli/Report.h"
 
+#include "checks/analysis/InputFiles.h"
+
 #include "clang/Basic/Version.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
@@ -374,99 +376,137 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
         {"cached_files", R.cachedFiles()},
         {"baselined", R.Baselined},
         {"outside_diff", R.OutsideDiff}}}};
-  OS << Out.dump(2) << "\n";
+  OS << Out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 namespace {
 
-std::optional<Position> readPosition(const json &J) {
-  if (!J.is_object())
-    return std::nullopt;
+// The readers require every field the writers always write; `reason` of a
+// file and the `fix` of a note are written when they are not empty.
+
+Position readPosition(const analysis::JsonField &J) {
   Position P;
-  P.Path = J.value("file", "");
-  P.Offset = J.value("offset", 0u);
-  P.Line = J.value("line", 0u);
-  P.Column = J.value("column", 0u);
+  P.Path = J.at("file").string();
+  P.Offset = J.at("offset").number();
+  P.Line = J.at("line").number();
+  P.Column = J.at("column").number();
   return P;
 }
 
-std::vector<Edit> readEdits(const json &J) {
+std::vector<Edit> readEdits(const analysis::JsonField &J) {
   std::vector<Edit> Out;
-  if (!J.is_array())
-    return Out;
-  for (const json &E : J) {
+  for (const analysis::JsonField &E : J.elements()) {
     Edit Out1;
-    Out1.Begin.Path = Out1.End.Path = E.value("file", "");
-    Out1.Begin.Offset = E.value("offset", 0u);
-    Out1.End.Offset = Out1.Begin.Offset + E.value("length", 0u);
-    Out1.Begin.Line = E.value("line", 0u);
-    Out1.Begin.Column = E.value("column", 0u);
-    Out1.End.Line = E.value("end_line", 0u);
-    Out1.End.Column = E.value("end_column", 0u);
-    Out1.Replacement = E.value("replacement", "");
+    Out1.Begin.Path = Out1.End.Path = E.at("file").string();
+    Out1.Begin.Offset = E.at("offset").number();
+    unsigned Length = E.at("length").number();
+    if (Length > UINT32_MAX - Out1.Begin.Offset)
+      E.at("length").fail("runs past the end of any file");
+    Out1.End.Offset = Out1.Begin.Offset + Length;
+    Out1.Begin.Line = E.at("line").number();
+    Out1.Begin.Column = E.at("column").number();
+    Out1.End.Line = E.at("end_line").number();
+    Out1.End.Column = E.at("end_column").number();
+    Out1.Replacement = E.at("replacement").string();
     Out.push_back(std::move(Out1));
   }
   return Out;
 }
 
+/// The text of \p Path; \p What names the file in errors ("--baseline
+/// 'b.json'").
+std::unique_ptr<llvm::MemoryBuffer> readFileText(llvm::StringRef Path,
+                                                 std::uint64_t Limit,
+                                                 const std::string &What,
+                                                 std::string &Error) {
+  std::unique_ptr<llvm::MemoryBuffer> Buffer =
+      analysis::readInputFile(Path, Limit, Error);
+  if (!Buffer)
+    Error = What + ": " + Error;
+  return Buffer;
+}
+
+/// The version field \p Key of the top object \p Top: it must be \p Want.
+void checkVersion(const analysis::JsonField &Top, llvm::StringRef Key, int Want) {
+  analysis::JsonField Version = Top.at(Key);
+  if (std::int64_t Got = Version.integer(); Got != Want)
+    Version.fail("is " + std::to_string(Got) + "; this corolint reads version " +
+                 std::to_string(Want));
+}
+
 } // namespace
 
-std::optional<Report> readJson(llvm::StringRef Path, std::string &Error) {
-  auto Buffer = llvm::MemoryBuffer::getFile(Path);
-  if (!Buffer) {
-    Error = "cannot read '" + Path.str() + "': " + Buffer.getError().message();
+std::optional<Report> readJson(llvm::StringRef Path, std::uint64_t Limit,
+                               std::string &Error) {
+  std::string What = "'" + Path.str() + "'";
+  std::unique_ptr<llvm::MemoryBuffer> Text = readFileText(Path, Limit, What, Error);
+  return Text ? readJsonText(Text->getBuffer(), What, Error) : std::nullopt;
+}
+
+std::optional<Report> readJsonText(llvm::StringRef Text, const std::string &What,
+                                   std::string &Error) {
+  std::optional<json> J = analysis::parseJson(Text, Error);
+  if (!J) {
+    Error = What + ": " + Error;
     return std::nullopt;
   }
-  json J = json::parse((*Buffer)->getBuffer().begin(),
-                       (*Buffer)->getBuffer().end(), nullptr,
-                       /*allow_exceptions=*/false);
-  if (J.is_discarded() || !J.is_object()) {
-    Error = "'" + Path.str() + "' is not JSON; pass files written by "
-                               "'corolint --format=json'";
-    return std::nullopt;
-  }
-  if (J.value("version", 0) != JsonSchemaVersion || !J.contains("findings") ||
-      !J["findings"].is_array()) {
-    Error = "'" + Path.str() + "' is not a corolint JSON report of version " +
-            std::to_string(JsonSchemaVersion);
+  if (!J->is_object() || !J->contains("version")) {
+    Error = What + " is not a corolint JSON report (it has no field "
+                   "'version'); pass files written by 'corolint --format=json'";
     return std::nullopt;
   }
   try {
+    analysis::JsonField Top(*J, "");
+    checkVersion(Top, "version", JsonSchemaVersion);
     Report R;
-    for (const json &F : J["findings"]) {
+    for (const analysis::JsonField &F : Top.at("findings").elements()) {
       Finding Out;
-      Out.Check = F.at("check").get<std::string>();
-      Out.Level = F.value("level", "warning");
-      Out.Message = F.at("message").get<std::string>();
-      Out.Where = readPosition(F.at("location")).value_or(Position());
-      Out.Function = F.value("function", "");
-      Out.LineText = F.value("line_text", "");
-      Out.Fingerprint = F.value("fingerprint", "");
-      Out.Fix = readEdits(F.value("fix", json::array()));
-      for (const json &N : F.value("notes", json::array())) {
+      Out.Check = F.at("check").string();
+      Out.Level = F.at("level").string();
+      if (Out.Level != "warning" && Out.Level != "error")
+        F.at("level").fail("must be \"warning\" or \"error\"");
+      Out.Message = F.at("message").string();
+      Out.Where = readPosition(F.at("location"));
+      Out.Function = F.at("function").string();
+      Out.LineText = F.at("line_text").string();
+      Out.Fingerprint = F.at("fingerprint").string();
+      Out.Fix = readEdits(F.at("fix"));
+      for (const analysis::JsonField &N : F.at("notes").elements()) {
         Note Note1;
-        Note1.Message = N.value("message", "");
-        Note1.Where = readPosition(N.value("location", json())).value_or(Position());
-        Note1.Fix = readEdits(N.value("fix", json::array()));
+        Note1.Message = N.at("message").string();
+        Note1.Where = readPosition(N.at("location"));
+        if (std::optional<analysis::JsonField> Fix = N.find("fix"))
+          Note1.Fix = readEdits(*Fix);
         Out.Notes.push_back(std::move(Note1));
       }
       R.Findings.push_back(std::move(Out));
     }
-    for (const json &F : J.value("files", json::array())) {
+    for (const analysis::JsonField &F : Top.at("files").elements()) {
       FileRecord Out;
-      Out.Path = F.at("file").get<std::string>();
-      Out.Status = F.value("status", "analysed");
-      Out.CompileErrors = F.value("compile_errors", 0u);
-      Out.Reason = F.value("reason", "");
+      Out.Path = F.at("file").string();
+      Out.Status = F.at("status").string();
+      if (Out.Status != "analysed" && Out.Status != "cached" &&
+          Out.Status != "failed")
+        F.at("status").fail("must be \"analysed\", \"cached\" or \"failed\"");
+      Out.CompileErrors = F.at("compile_errors").number();
+      Out.Reason = F.string("reason", "");
       R.Files.push_back(std::move(Out));
     }
-    if (J.contains("summary") && J["summary"].is_object()) {
-      R.Baselined = J["summary"].value("baselined", 0u);
-      R.OutsideDiff = J["summary"].value("outside_diff", 0u);
+    for (const auto &[Key, Value] : Top.at("tool").members())
+      Value.string();
+    analysis::JsonField Summary = Top.at("summary");
+    for (const auto &[Key, Value] : Summary.members()) {
+      if (Key != "per_check")
+        Value.number();
+      else
+        for (const auto &[Check, Count] : Value.members())
+          Count.number();
     }
+    R.Baselined = Summary.at("baselined").number();
+    R.OutsideDiff = Summary.at("outside_diff").number();
     return R;
-  } catch (const json::exception &E) {
-    Error = "'" + Path.str() + "' is not a valid corolint report: " + E.what();
+  } catch (const std::exception &E) {
+    Error = What + " is not a valid corolint report: " + E.what();
     return std::nullopt;
   }
 }
@@ -577,7 +617,7 @@ void writeSarif(const Report &R, llvm::StringRef Root, llvm::raw_ostream &OS) {
   json Out = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs", json::array({std::move(Run)})}};
-  OS << Out.dump(2) << "\n";
+  OS << Out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 void writeGithub(const Report &R, llvm::raw_ostream &OS) {
@@ -615,37 +655,39 @@ void writeBaseline(const Report &R, llvm::raw_ostream &OS) {
                        {"line_text", F.LineText}});
   json Out = {{"corolint_baseline", JsonSchemaVersion},
               {"findings", std::move(Entries)}};
-  OS << Out.dump(2) << "\n";
+  OS << Out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
-std::optional<std::multiset<std::string>> readBaseline(llvm::StringRef Path,
-                                                       std::string &Error) {
-  auto Buffer = llvm::MemoryBuffer::getFile(Path);
-  if (!Buffer) {
-    Error = "cannot read --baseline '" + Path.str() +
-            "': " + Buffer.getError().message();
+std::optional<std::multiset<std::string>>
+readBaseline(llvm::StringRef Path, std::uint64_t Limit, std::string &Error) {
+  std::string What = "--baseline '" + Path.str() + "'";
+  std::unique_ptr<llvm::MemoryBuffer> Text = readFileText(Path, Limit, What, Error);
+  return Text ? readBaselineText(Text->getBuffer(), What, Error) : std::nullopt;
+}
+
+std::optional<std::multiset<std::string>>
+readBaselineText(llvm::StringRef Text, const std::string &What, std::string &Error) {
+  std::optional<json> J = analysis::parseJson(Text, Error);
+  if (!J) {
+    Error = What + ": " + Error;
     return std::nullopt;
   }
-  json J = json::parse((*Buffer)->getBuffer().begin(),
-                       (*Buffer)->getBuffer().end(), nullptr,
-                       /*allow_exceptions=*/false);
-  if (J.is_discarded() || !J.is_object() ||
-      J.value("corolint_baseline", 0) != JsonSchemaVersion ||
-      !J.contains("findings") || !J["findings"].is_array()) {
-    Error = "--baseline '" + Path.str() +
-            "' is not a corolint baseline; write one with --write-baseline";
+  if (!J->is_object() || !J->contains("corolint_baseline")) {
+    Error = What + " is not a corolint baseline (it has no field "
+                   "'corolint_baseline'); write one with --write-baseline";
     return std::nullopt;
   }
-  std::multiset<std::string> Known;
-  for (const json &Entry : J["findings"]) {
-    if (!Entry.is_object() || !Entry.contains("fingerprint") ||
-        !Entry["fingerprint"].is_string()) {
-      Error = "--baseline '" + Path.str() + "' has an entry without a fingerprint";
-      return std::nullopt;
-    }
-    Known.insert(Entry["fingerprint"].get<std::string>());
+  try {
+    analysis::JsonField Top(*J, "");
+    checkVersion(Top, "corolint_baseline", JsonSchemaVersion);
+    std::multiset<std::string> Known;
+    for (const analysis::JsonField &Entry : Top.at("findings").elements())
+      Known.insert(Entry.at("fingerprint").string());
+    return Known;
+  } catch (const std::exception &E) {
+    Error = What + " is not a valid corolint baseline: " + E.what();
+    return std::nullopt;
   }
-  return Known;
 }
 
 void applyBaseline(Report &R, std::multiset<std::string> Known) {

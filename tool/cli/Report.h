@@ -17,6 +17,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -117,13 +118,20 @@ void writeGithub(const Report &R, llvm::raw_ostream &OS);
 /// read back from JSON, which carry no source snippets).
 void writePlainText(const Report &R, llvm::raw_ostream &OS);
 
-/// Reads a report written by writeJson; an error message on failure.
-std::optional<Report> readJson(llvm::StringRef Path, std::string &Error);
+/// Reads a report written by writeJson, of at most \p Limit bytes; an error
+/// message naming the file and the field on failure.
+std::optional<Report> readJson(llvm::StringRef Path, std::uint64_t Limit,
+                               std::string &Error);
+/// The same from the file's text; \p What names it in errors.
+std::optional<Report> readJsonText(llvm::StringRef Text, const std::string &What,
+                                   std::string &Error);
 
 /// Baselines: the fingerprints of known findings, as a multiset.
 void writeBaseline(const Report &R, llvm::raw_ostream &OS);
-std::optional<std::multiset<std::string>> readBaseline(llvm::StringRef Path,
-                                                       std::string &Error);
+std::optional<std::multiset<std::string>>
+readBaseline(llvm::StringRef Path, std::uint64_t Limit, std::string &Error);
+std::optional<std::multiset<std::string>>
+readBaselineText(llvm::StringRef Text, const std::string &What, std::string &Error);
 /// Drops the findings whose fingerprints are in \p Known (each entry hides
 /// one finding).
 void applyBaseline(Report &R, std::multiset<std::string> Known);

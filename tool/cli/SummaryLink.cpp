@@ -2,6 +2,7 @@
 
 #include "tool/cli/SummaryLink.h"
 
+#include "checks/analysis/InputFiles.h"
 #include "checks/catalog/BlockingApis.h"
 
 #include <nlohmann/json.hpp>
@@ -184,11 +185,11 @@ json locationJson(const ExportedLocation &L) {
   return {{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
 }
 
-ExportedLocation readLocation(const json &J) {
+ExportedLocation readLocation(const analysis::JsonField &J) {
   ExportedLocation L;
-  L.File = J.at("file").get<std::string>();
-  L.Line = J.at("line").get<unsigned>();
-  L.Column = J.at("column").get<unsigned>();
+  L.File = J.at("file").string();
+  L.Line = J.at("line").number();
+  L.Column = J.at("column").number();
   return L;
 }
 
@@ -217,31 +218,31 @@ json summaryJson(const ExportedSummary &S) {
           {"offloads", Calls(S.Offloads)}};
 }
 
-ExportedSummary readSummary(const json &J) {
-  auto Calls = [](const json &List) {
+ExportedSummary readSummary(const analysis::JsonField &J) {
+  auto Calls = [](const analysis::JsonField &List) {
     std::vector<ExportedSummary::ExportedCall> Out;
-    for (const json &C : List) {
+    for (const analysis::JsonField &C : List.elements()) {
       ExportedSummary::ExportedCall Call;
-      Call.CalleeUSR = C.at("usr").get<std::string>();
-      Call.CalleeName = C.at("name").get<std::string>();
+      Call.CalleeUSR = C.at("usr").string();
+      Call.CalleeName = C.at("name").string();
       Call.Loc = readLocation(C.at("location"));
       Out.push_back(std::move(Call));
     }
     return Out;
   };
   ExportedSummary S;
-  S.USR = J.at("usr").get<std::string>();
-  S.Name = J.at("name").get<std::string>();
+  S.USR = J.at("usr").string();
+  S.Name = J.at("name").string();
   S.Loc = readLocation(J.at("location"));
-  S.IsCoroutine = J.at("coroutine").get<bool>();
-  S.IsAsync = J.at("async").get<bool>();
-  S.IsNonBlocking = J.at("nonblocking").get<bool>();
-  S.IsOffload = J.at("offload").get<bool>();
-  S.Advice = J.at("advice").get<std::string>();
-  for (const json &F : J.at("facts")) {
+  S.IsCoroutine = J.at("coroutine").boolean();
+  S.IsAsync = J.at("async").boolean();
+  S.IsNonBlocking = J.at("nonblocking").boolean();
+  S.IsOffload = J.at("offload").boolean();
+  S.Advice = J.at("advice").string();
+  for (const analysis::JsonField &F : J.at("facts").elements()) {
     ExportedSummary::ExportedFact Fact;
-    Fact.Api = F.at("api").get<std::string>();
-    Fact.Category = F.at("category").get<std::string>();
+    Fact.Api = F.at("api").string();
+    Fact.Category = F.at("category").string();
     Fact.Loc = readLocation(F.at("location"));
     S.Facts.push_back(std::move(Fact));
   }
@@ -277,7 +278,7 @@ void writeSummaries(const std::vector<const SummaryLink *> &Links,
     Checks[Link->check()] = std::move(Functions);
   }
   json Out = {{"corolint_summaries", 1}, {"checks", std::move(Checks)}};
-  OS << Out.dump() << "\n";
+  OS << Out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 std::string summariesToJson(const UnitSummaries &U) {
@@ -288,22 +289,25 @@ std::string summariesToJson(const UnitSummaries &U) {
       Entries.push_back(summaryJson(S));
     PerCheck[Check] = std::move(Entries);
   }
-  return json({{"file", U.File}, {"checks", std::move(PerCheck)}}).dump();
+  return json({{"file", U.File}, {"checks", std::move(PerCheck)}})
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::optional<UnitSummaries> summariesFromJson(llvm::StringRef Text) {
-  json J = json::parse(Text.begin(), Text.end(), nullptr,
-                       /*allow_exceptions=*/false);
-  if (J.is_discarded() || !J.is_object())
+std::optional<UnitSummaries> summariesFromJson(llvm::StringRef Text,
+                                               std::string &Error) {
+  std::optional<json> J = analysis::parseJson(Text, Error);
+  if (!J)
     return std::nullopt;
   try {
+    analysis::JsonField Top(*J, "");
     UnitSummaries U;
-    U.File = J.at("file").get<std::string>();
-    for (const auto &[Check, List] : J.at("checks").items())
-      for (const json &S : List)
+    U.File = Top.at("file").string();
+    for (const auto &[Check, List] : Top.at("checks").members())
+      for (const analysis::JsonField &S : List.elements())
         U.PerCheck[Check].push_back(readSummary(S));
     return U;
-  } catch (const std::exception &) {
+  } catch (const std::exception &E) {
+    Error = E.what();
     return std::nullopt;
   }
 }

@@ -99,7 +99,8 @@ void writeSummaries(const std::vector<const SummaryLink *> &Links,
 
 /// JSON of one unit's summaries, and back (for the result cache).
 std::string summariesToJson(const UnitSummaries &U);
-std::optional<UnitSummaries> summariesFromJson(llvm::StringRef Text);
+std::optional<UnitSummaries> summariesFromJson(llvm::StringRef Text,
+                                               std::string &Error);
 
 } // namespace corolint::cli
 

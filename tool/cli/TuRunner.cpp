@@ -4,6 +4,7 @@
 
 #include "tool/cli/TidyCompat.h"
 
+#include "checks/analysis/InputFiles.h"
 #include "checks/analysis/SummarySink.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -19,6 +20,7 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -227,6 +229,27 @@ std::string enclosingFunction(const ExtentMap &Extents, llvm::StringRef File,
   return Best ? Best->Name : "";
 }
 
+/// Why the unit \p File cannot be run: the source is no file, or a
+/// compile command's directory does not exist or is not a directory (clang
+/// would abort on it). Empty when it can.
+std::string whyNotRunnable(const tooling::CompilationDatabase &Compilations,
+                           llvm::StringRef File) {
+  if (std::string Why = analysis::whyNotAFile(File); !Why.empty())
+    return "the source cannot be read: " + Why;
+  for (const tooling::CompileCommand &Command :
+       Compilations.getCompileCommands(File)) {
+    if (Command.Directory.empty())
+      continue;
+    if (!llvm::sys::fs::exists(Command.Directory))
+      return "the directory of its compile command, '" + Command.Directory +
+             "', does not exist";
+    if (!llvm::sys::fs::is_directory(Command.Directory))
+      return "the directory of its compile command, '" + Command.Directory +
+             "', is not a directory";
+  }
+  return "";
+}
+
 } // namespace
 
 TuResult runTranslationUnit(ClangTidyContext &Context,
@@ -237,6 +260,10 @@ TuResult runTranslationUnit(ClangTidyContext &Context,
   auto Start = std::chrono::steady_clock::now();
   TuResult Result;
   Result.File = File.str();
+  if (std::string Why = whyNotRunnable(Compilations, File); !Why.empty()) {
+    Result.ToolFailure = Why;
+    return Result;
+  }
 
   std::vector<std::string> Files{File.str()};
   tooling::ClangTool Tool(Compilations, Files,
