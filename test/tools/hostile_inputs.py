@@ -269,9 +269,11 @@ def main():
             ok, why = False, "crashed (%s)" % (signal.Signals(-rc).name if rc < 0 else rc)
         if not ok:
             failures.append((kind, field, why))
-    print("%d hostile inputs (%s), %d failed" % (
+    crashed = sum(1 for f in failures if f[2].startswith("crashed"))
+    hung = sum(1 for f in failures if f[2].startswith("no answer"))
+    print("%d hostile inputs (%s), %d failed (%d crashed, %d hung)" % (
         len(mutants), ", ".join("%s %d" % kv for kv in sorted(kinds.items())),
-        len(failures)))
+        len(failures), crashed, hung))
     for kind, field, why in failures[:20]:
         print("FAILED %s %s: %s" % (kind, field, why))
     return 1 if failures else 0
