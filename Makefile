@@ -13,7 +13,7 @@ BUILD_TYPE ?= Release
 LIT = $(firstword $(wildcard /usr/lib/llvm-$(LLVM)/build/utils/lit/lit.py /usr/lib/llvm-$(LLVM)/bin/lit))
 LIT_ARGS ?= -sv
 
-.PHONY: all setup configure build test fuzz run clean bench-checks bench-cli bench-link bench-runtime
+.PHONY: all setup configure build test fuzz run clean bench-checks bench-cli bench-link bench-nesting bench-runtime
 
 all: build
 
@@ -68,6 +68,11 @@ bench-cli: build
 # e.g. make bench-link BENCH_ARGS='--sizes 100,200,400,800'
 bench-link: build
 	python3 bench/bench_link.py --llvm $(LLVM) $(BENCH_ARGS)
+
+# Deeply nested lambdas against parse-only and a stock clang-tidy check;
+# e.g. make bench-nesting BENCH_ARGS='--depth 400'
+bench-nesting: build
+	python3 bench/bench_nesting.py --llvm $(LLVM) $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -280,12 +280,15 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
   SummaryFile = Options.get("SummaryFile", "").str();
   if (!SummaryFile.empty()) {
     std::string Error;
-    External = analysis::ExternalSummaries::load(
-        SummaryFile, Name,
-        Options.getLocalOrGlobal("MaxInputSize",
-                                 analysis::DefaultInputSizeLimit >> 20)
-            << 20,
-        Error);
+    std::uint64_t MiB = Options.getLocalOrGlobal(
+        "MaxInputSize", analysis::DefaultInputSizeLimit >> 20);
+    if (MiB == 0 || MiB > (std::uint64_t(1) << 20)) {
+      configurationDiag("MaxInputSize %0 is not a size from 1 to 1048576 (MiB); "
+                        "%1 is used")
+          << std::to_string(MiB) << std::to_string(analysis::DefaultInputSizeLimit >> 20);
+      MiB = analysis::DefaultInputSizeLimit >> 20;
+    }
+    External = analysis::ExternalSummaries::load(SummaryFile, Name, MiB << 20, Error);
     if (!Error.empty())
       configurationDiag("SummaryFile '%0' is not used: %1; calls of functions "
                         "in other files are not analysed")
@@ -805,6 +808,9 @@ BlockingCallCheck::externalChain(const FunctionDecl &Callee) const {
 /// if the file is gone.
 static SourceLocation locationIn(SourceManager &SM, StringRef File,
                                  unsigned Line, unsigned Column) {
+  // The path comes from the summary file: a FIFO there must not be read.
+  if (!analysis::whyNotAFile(File).empty())
+    return {};
   llvm::Expected<FileEntryRef> Entry = SM.getFileManager().getFileRef(File);
   if (!Entry) {
     llvm::consumeError(Entry.takeError());

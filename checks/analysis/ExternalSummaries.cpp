@@ -47,8 +47,11 @@ std::shared_ptr<const ExternalSummaries>
 ExternalSummaries::load(llvm::StringRef Path, llvm::StringRef Check,
                         std::uint64_t Limit, std::string &Error) {
   llvm::sys::fs::file_status Status;
-  if (llvm::sys::fs::status(Path, Status) || !llvm::sys::fs::exists(Status))
+  if (std::error_code EC = llvm::sys::fs::status(Path, Status)) {
+    if (EC != std::errc::no_such_file_or_directory)
+      Error = "cannot read it: " + EC.message();
     return nullptr; // not written yet: per-file analysis
+  }
 
   std::lock_guard<std::mutex> Lock(CacheMutex);
   CacheEntry &Entry = Cache[{Path.str(), Check.str()}];
@@ -86,13 +89,11 @@ ExternalSummaries::parse(llvm::StringRef Text, llvm::StringRef Check,
     if (!J)
       throw SchemaError(Error);
     JsonField Top(*J, "");
-    if (!J->is_object() || !J->contains("corolint_summaries"))
+    if (!hasField(*J, "corolint_summaries"))
       throw SchemaError("it is not a summary file written by 'corolint "
                         "--export-summaries' (it has no field "
                         "'corolint_summaries')");
-    if (unsigned Version = Top.at("corolint_summaries").number(); Version != 1)
-      Top.at("corolint_summaries")
-          .fail("is " + std::to_string(Version) + "; this corolint reads version 1");
+    checkVersion(Top, "corolint_summaries", 1);
     if (std::optional<JsonField> Functions = Top.at("checks").find(Check))
       for (const JsonField &F : Functions->elements()) {
         std::optional<JsonField> B = F.find("blocks");

@@ -65,8 +65,15 @@ std::string whyNotAFile(llvm::StringRef Path) {
 
 std::unique_ptr<llvm::MemoryBuffer>
 readInputFile(llvm::StringRef Path, std::uint64_t Limit, std::string &Error) {
+  // Refused before it is opened: opening a FIFO for reading would wait for
+  // a writer. The descriptor is checked again (the path may have changed).
+  if (std::string Why = whyNotAFile(Path); !Why.empty()) {
+    Error = Why == "it does not exist"
+                ? std::string("cannot read it: ") + std::strerror(ENOENT)
+                : Why;
+    return nullptr;
+  }
   std::string Name = Path.str();
-  // O_NONBLOCK: opening a FIFO for reading would wait for a writer.
   int FD = ::open(Name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (FD < 0) {
     Error = std::string("cannot read it: ") + std::strerror(errno);
@@ -90,8 +97,11 @@ readInputFile(llvm::StringRef Path, std::uint64_t Limit, std::string &Error) {
     ::close(FD);
     return nullptr;
   }
+  // Read, not mapped: a file rewritten while it is read must not take the
+  // process down with SIGBUS.
   auto Buffer = llvm::MemoryBuffer::getOpenFile(FD, Path, Size,
-                                                /*RequiresNullTerminator=*/false);
+                                                /*RequiresNullTerminator=*/false,
+                                                /*IsVolatile=*/true);
   ::close(FD);
   if (!Buffer) {
     Error = "cannot read it: " + Buffer.getError().message();
@@ -111,7 +121,29 @@ std::optional<nlohmann::json> parseJson(llvm::StringRef Text, std::string &Error
             (Close == llvm::StringRef::npos ? What : What.drop_front(Close + 2)).str() +
             ")";
     return std::nullopt;
+  } catch (const std::exception &E) {
+    Error = std::string("it cannot be parsed (") + E.what() + ")";
+    return std::nullopt;
   }
+}
+
+namespace {
+
+std::string joined(const std::string &Path, llvm::StringRef Key) {
+  return Path.empty() ? Key.str() : Path + "." + Key.str();
+}
+
+} // namespace
+
+bool hasField(const nlohmann::json &J, llvm::StringRef Key) {
+  return J.is_object() && J.contains(Key.str());
+}
+
+void checkVersion(const JsonField &Top, llvm::StringRef Key, std::int64_t Want) {
+  JsonField Version = Top.at(Key);
+  if (std::int64_t Got = Version.integer(); Got != Want)
+    Version.fail("is " + std::to_string(Got) + "; this corolint reads version " +
+                 std::to_string(Want));
 }
 
 void JsonField::fail(llvm::StringRef What) const {
@@ -132,8 +164,7 @@ const nlohmann::json &JsonField::expect(nlohmann::json::value_t Type,
 JsonField JsonField::at(llvm::StringRef Key) const {
   std::optional<JsonField> Member = find(Key);
   if (!Member)
-    JsonField(*Value, Path.empty() ? Key.str() : Path + "." + Key.str())
-        .fail("is missing");
+    JsonField(*Value, joined(Path, Key)).fail("is missing");
   return *Member;
 }
 
@@ -142,7 +173,7 @@ std::optional<JsonField> JsonField::find(llvm::StringRef Key) const {
   auto It = Object.find(Key.str());
   if (It == Object.end())
     return std::nullopt;
-  return JsonField(*It, Path.empty() ? Key.str() : Path + "." + Key.str());
+  return JsonField(*It, joined(Path, Key));
 }
 
 std::vector<JsonField> JsonField::elements() const {
@@ -158,9 +189,7 @@ std::vector<std::pair<std::string, JsonField>> JsonField::members() const {
   const nlohmann::json &Object = expect(nlohmann::json::value_t::object, "an object");
   std::vector<std::pair<std::string, JsonField>> Out;
   for (auto It = Object.begin(); It != Object.end(); ++It)
-    Out.emplace_back(It.key(), JsonField(It.value(), Path.empty()
-                                                         ? It.key()
-                                                         : Path + "." + It.key()));
+    Out.emplace_back(It.key(), JsonField(It.value(), joined(Path, It.key())));
   return Out;
 }
 

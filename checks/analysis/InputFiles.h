@@ -2,9 +2,9 @@
 //
 // Every file corolint reads besides the sources (cache entries, baselines,
 // summary files, reports given to `corolint merge`, compile databases) goes
-// through readInputFile: a FIFO, a device or a directory is refused before
-// it is opened for reading (reading one would hang or never end), and a
-// file larger than the limit is refused before it is read.
+// through readInputFile: a FIFO, a device, a socket or a directory is
+// refused before it is opened (opening or reading one would hang or never
+// end), and a file larger than the limit is refused before it is read.
 //
 // Their JSON is read through JsonField, which checks each field's type as
 // it is read and names the field when it is wrong, so that a file of the
@@ -33,8 +33,8 @@ namespace corolint::analysis {
 /// The default size limit of a file corolint reads: 256 MiB.
 constexpr std::uint64_t DefaultInputSizeLimit = std::uint64_t(256) << 20;
 
-/// Reads the regular file \p Path whole, or returns null and sets \p Error
-/// to why not, as a phrase about "it": "cannot read it: No such file or
+/// Reads the regular file \p Path whole (read, never mapped), or returns
+/// null and sets \p Error to why not, as a phrase about "it": "cannot read it: No such file or
 /// directory", "it is a FIFO, not a file", "it is larger than the limit of
 /// 256 MiB (...)".
 std::unique_ptr<llvm::MemoryBuffer>
@@ -94,6 +94,14 @@ private:
   const nlohmann::json *Value;
   std::string Path;
 };
+
+/// True if \p J is an object with the member \p Key: a file of the expected
+/// kind (a report has "version", a baseline "corolint_baseline").
+bool hasField(const nlohmann::json &J, llvm::StringRef Key);
+
+/// The version field \p Key of \p Top must be the integer \p Want; a
+/// SchemaError naming it otherwise.
+void checkVersion(const JsonField &Top, llvm::StringRef Key, std::int64_t Want);
 
 } // namespace corolint::analysis
 

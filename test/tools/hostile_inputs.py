@@ -25,7 +25,9 @@ mutants: each field removed, each field given a value of each other JSON
 type, negative and huge numbers, the document truncated at several points,
 garbage bytes, a deep nesting, an empty file, other top-level types.
 --only limits field mutations to the fields whose path matches REGEX (the
-fields the reader reads: a change in any other changes no result). Prints
+fields the reader reads: a change in any other changes no result);
+--optional REGEX names fields that may be left out (they are retyped, not
+removed). An error must name the field or the object or array around it. Prints
 the number of mutants and of failures per kind; exits 1 on any failure.
 """
 import argparse
@@ -75,11 +77,11 @@ def others(v):
     return out
 
 
-def field_mutants(doc, only):
+def field_mutants(doc, only, optional):
     for path, parent, key in list(paths(doc)):
         if only and not re.search(only, path):
             continue
-        if isinstance(parent, dict):
+        if isinstance(parent, dict) and not (optional and re.search(optional, path)):
             copy = json.loads(json.dumps(doc))
             target = locate(copy, path)
             del target[0][target[1]]
@@ -196,6 +198,7 @@ def main():
     ap.add_argument("valid")
     ap.add_argument("work")
     ap.add_argument("--only")
+    ap.add_argument("--optional")
     ap.add_argument("--warning")
     ap.add_argument("--max", type=int, default=0)
     argv = sys.argv[1:]
@@ -221,7 +224,7 @@ def main():
         # A byte change that leaves valid JSON is a field change, which the
         # field mutants cover one by one.
         mutants = [m for m in mutants if not parses(m[2])]
-        mutants += list(field_mutants(json.loads(text), a.only))
+        mutants += list(field_mutants(json.loads(text), a.only, a.optional))
     if a.max and len(mutants) > a.max:
         mutants = rng.sample(mutants, a.max)
 
@@ -255,9 +258,11 @@ def main():
             rc, out, err = run(command, {"input": path, "report": report})
             named = path in err
             if field:
-                last = re.split(r"[.\[]", field)[-1].rstrip("]")
-                named = named and ("'%s" % field.split("[")[0].split(".")[0] in err
-                                   or last in err)
+                # The error names the field, or the object or array it is in
+                # when the reader found that one wrong first (an array
+                # whose element is missing is of the wrong length).
+                prefixes = [field[:m.start()] for m in re.finditer(r"[.\[]", field)]
+                named = named and any("'%s'" % f in err for f in [field] + prefixes)
             if a.warning:
                 ok = rc == expected_rc and a.warning in err and named
             else:

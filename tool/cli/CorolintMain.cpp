@@ -305,6 +305,9 @@ std::optional<std::string> unknownCheckGlob(llvm::StringRef ChecksValue) {
 /// The other checks that discovered .clang-tidy files enabled, for one note.
 corolint::cli::IgnoredChecks IgnoredByDiscovery;
 
+/// --max-input-size in bytes.
+std::uint64_t inputSizeLimit() { return std::uint64_t(MaxInputSize) << 20; }
+
 /// The configuration of every unit, in one place. The defaults run the
 /// coro-* checks; --checks, --config and --config-file are the user's
 /// explicit choice and may enable any check; discovered .clang-tidy files
@@ -333,8 +336,9 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(
   if (UseColor.getNumOccurrences() > 0)
     OverrideOptions.UseColor = UseColor;
   if (MaxInputSize.getNumOccurrences() > 0)
-    OverrideOptions.CheckOptions["MaxInputSize"] =
-        ClangTidyOptions::ClangTidyValue(std::to_string(MaxInputSize));
+    for (const char *Key : {"MaxInputSize", "coro-blocking-call.MaxInputSize"})
+      OverrideOptions.CheckOptions[Key] =
+          ClangTidyOptions::ClangTidyValue(std::to_string(MaxInputSize));
 
   auto FromText = [&](llvm::StringRef Text, llvm::StringRef Origin)
       -> std::unique_ptr<ClangTidyOptionsProvider> {
@@ -355,13 +359,13 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(
   if (!Config.empty())
     return FromText(Config, "--config");
   if (!ConfigFile.empty()) {
-    auto Buffer = llvm::MemoryBuffer::getFile(ConfigFile);
+    std::unique_ptr<llvm::MemoryBuffer> Buffer = corolint::analysis::readInputFile(
+        ConfigFile, inputSizeLimit(), Error);
     if (!Buffer) {
-      Error = "cannot read --config-file '" + ConfigFile +
-              "': " + Buffer.getError().message();
+      Error = "--config-file '" + ConfigFile + "': " + Error;
       return nullptr;
     }
-    std::string Text = (*Buffer)->getBuffer().str();
+    std::string Text = Buffer->getBuffer().str();
     return FromText(Text, ConfigFile);
   }
   return corolint::cli::makeDiscoveringProvider(
@@ -621,8 +625,13 @@ void printSummary(const corolint::cli::Report &R, double Seconds) {
   OS << " in " << R.Files.size() << " file" << (R.Files.size() == 1 ? "" : "s");
   if (unsigned Cached = R.cachedFiles())
     OS << " (" << Cached << " from the cache)";
-  if (unsigned Failed = R.failedFiles())
-    OS << "; " << Failed << " failed to compile";
+  unsigned Failed = R.failedFiles();
+  unsigned NotCompiled = static_cast<unsigned>(llvm::count_if(
+      R.Files, [](const corolint::cli::FileRecord &F) { return F.CompileErrors > 0; }));
+  if (NotCompiled)
+    OS << "; " << NotCompiled << " failed to compile";
+  if (Failed > NotCompiled)
+    OS << "; " << Failed - NotCompiled << " could not be analysed";
   if (R.Baselined)
     OS << "; " << R.Baselined << " known from the baseline";
   if (R.OutsideDiff)
@@ -651,9 +660,6 @@ int exitCodeFor(const corolint::cli::Report &R) {
   }
   return R.Findings.empty() ? ExitClean : ExitFindings;
 }
-
-/// --max-input-size in bytes.
-std::uint64_t inputSizeLimit() { return std::uint64_t(MaxInputSize) << 20; }
 
 /// `corolint merge`: one report from the JSON reports of several runs (the
 /// shards of a CI matrix).

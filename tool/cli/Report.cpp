@@ -56,9 +56,10 @@ const SourceCache::File &SourceCache::get(llvm::StringRef Path) {
   if (It != Files.end())
     return It->second;
   File F;
-  if (auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                                /*RequiresNullTerminator=*/false))
-    F.Text = (*Buffer)->getBuffer().str();
+  std::string Ignored;
+  if (auto Buffer = analysis::readInputFile(Path, analysis::DefaultInputSizeLimit,
+                                            Ignored))
+    F.Text = Buffer->getBuffer().str();
   F.LineStarts.push_back(0);
   for (unsigned I = 0; I < F.Text.size(); ++I)
     if (F.Text[I] == '\n')
@@ -426,14 +427,6 @@ std::unique_ptr<llvm::MemoryBuffer> readFileText(llvm::StringRef Path,
   return Buffer;
 }
 
-/// The version field \p Key of the top object \p Top: it must be \p Want.
-void checkVersion(const analysis::JsonField &Top, llvm::StringRef Key, int Want) {
-  analysis::JsonField Version = Top.at(Key);
-  if (std::int64_t Got = Version.integer(); Got != Want)
-    Version.fail("is " + std::to_string(Got) + "; this corolint reads version " +
-                 std::to_string(Want));
-}
-
 } // namespace
 
 std::optional<Report> readJson(llvm::StringRef Path, std::uint64_t Limit,
@@ -450,14 +443,14 @@ std::optional<Report> readJsonText(llvm::StringRef Text, const std::string &What
     Error = What + ": " + Error;
     return std::nullopt;
   }
-  if (!J->is_object() || !J->contains("version")) {
+  if (!analysis::hasField(*J, "version")) {
     Error = What + " is not a corolint JSON report (it has no field "
                    "'version'); pass files written by 'corolint --format=json'";
     return std::nullopt;
   }
   try {
     analysis::JsonField Top(*J, "");
-    checkVersion(Top, "version", JsonSchemaVersion);
+    analysis::checkVersion(Top, "version", JsonSchemaVersion);
     Report R;
     for (const analysis::JsonField &F : Top.at("findings").elements()) {
       Finding Out;
@@ -672,14 +665,14 @@ readBaselineText(llvm::StringRef Text, const std::string &What, std::string &Err
     Error = What + ": " + Error;
     return std::nullopt;
   }
-  if (!J->is_object() || !J->contains("corolint_baseline")) {
+  if (!analysis::hasField(*J, "corolint_baseline")) {
     Error = What + " is not a corolint baseline (it has no field "
                    "'corolint_baseline'); write one with --write-baseline";
     return std::nullopt;
   }
   try {
     analysis::JsonField Top(*J, "");
-    checkVersion(Top, "corolint_baseline", JsonSchemaVersion);
+    analysis::checkVersion(Top, "corolint_baseline", JsonSchemaVersion);
     std::multiset<std::string> Known;
     for (const analysis::JsonField &Entry : Top.at("findings").elements())
       Known.insert(Entry.at("fingerprint").string());

@@ -194,10 +194,8 @@ std::optional<TuResult> ResultCache::lookup(llvm::StringRef Key) {
   std::string Error;
   std::unique_ptr<llvm::MemoryBuffer> Buffer =
       analysis::readInputFile(Path, Limit, Error);
-  if (!Buffer) {
-    discard(Path, Error);
-    return std::nullopt;
-  }
+  if (!Buffer)
+    return std::nullopt; // unreadable now (descriptors, permissions, size): kept
   // "corolint-cache-entry VERSION HASH\n" and the JSON that HASH is of.
   auto [Header, Body] = Buffer->getBuffer().split('\n');
   llvm::SmallVector<llvm::StringRef, 3> Fields;
