@@ -15,7 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "checks/analysis/ExternalSummaries.h"
-#include "tool/cli/Report.h"
+#include "tool/cli/output/Formats.h"
 #include "tool/cli/ResultCache.h"
 #include "tool/cli/SummaryLink.h"
 

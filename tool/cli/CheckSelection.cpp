@@ -2,11 +2,18 @@
 
 #include "tool/cli/CheckSelection.h"
 
+#include "checks/analysis/InputFiles.h"
+#include "tool/cli/Options.h"
 #include "tool/cli/Report.h"
+#include "tool/cli/TidyCompat.h"
 
+#include "clang-tidy/GlobList.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace clang::tidy;
 
@@ -136,6 +143,118 @@ std::unique_ptr<ClangTidyOptionsProvider> makeDiscoveringProvider(
   return std::make_unique<DiscoveringProvider>(
       std::move(GlobalOptions), std::move(DefaultOptions),
       std::move(OverrideOptions), Ignored);
+}
+
+std::unique_ptr<ClangTidyOptionsProvider>
+makeOptionsProvider(const Options &Opts, IgnoredChecks &Ignored,
+                    std::string &Error) {
+  ClangTidyGlobalOptions GlobalOptions;
+
+  ClangTidyOptions DefaultOptions;
+  DefaultOptions.Checks = DefaultChecks.str();
+  DefaultOptions.WarningsAsErrors = "";
+  DefaultOptions.HeaderFilterRegex = "";
+  DefaultOptions.SystemHeaders = false;
+  DefaultOptions.FormatStyle = "none";
+  DefaultOptions.User = llvm::sys::Process::GetEnv("USER");
+
+  ClangTidyOptions OverrideOptions;
+  if (Opts.Checks)
+    OverrideOptions.Checks = *Opts.Checks;
+  if (Opts.WarningsAsErrors)
+    OverrideOptions.WarningsAsErrors = *Opts.WarningsAsErrors;
+  if (Opts.HeaderFilter)
+    OverrideOptions.HeaderFilterRegex = *Opts.HeaderFilter;
+  if (Opts.UseColor)
+    OverrideOptions.UseColor = *Opts.UseColor;
+  if (Opts.MaxInputSizeOption)
+    for (const char *Key : {"MaxInputSize", "coro-blocking-call.MaxInputSize"})
+      OverrideOptions.CheckOptions[Key] = ClangTidyOptions::ClangTidyValue(
+          std::to_string(*Opts.MaxInputSizeOption));
+
+  auto FromText = [&](llvm::StringRef Text, llvm::StringRef Origin)
+      -> std::unique_ptr<ClangTidyOptionsProvider> {
+    llvm::ErrorOr<ClangTidyOptions> Parsed =
+        parseConfiguration(llvm::MemoryBufferRef(Text, Origin));
+    if (!Parsed) {
+      Error = ("invalid configuration in " + Origin + ": " +
+               Parsed.getError().message() +
+               "; fix the YAML (see 'corolint --dump-config' for the shape)")
+                  .str();
+      return nullptr;
+    }
+    return std::make_unique<ConfigOptionsProvider>(
+        std::move(GlobalOptions), std::move(DefaultOptions),
+        std::move(*Parsed), std::move(OverrideOptions));
+  };
+
+  if (!Opts.Config.empty())
+    return FromText(Opts.Config, "--config");
+  if (!Opts.ConfigFile.empty()) {
+    std::unique_ptr<llvm::MemoryBuffer> Buffer =
+        analysis::readInputFile(Opts.ConfigFile, Opts.MaxInputBytes, Error);
+    if (!Buffer) {
+      Error = "--config-file '" + Opts.ConfigFile + "': " + Error;
+      return nullptr;
+    }
+    std::string Text = Buffer->getBuffer().str();
+    return FromText(Text, Opts.ConfigFile);
+  }
+  return makeDiscoveringProvider(std::move(GlobalOptions),
+                                 std::move(DefaultOptions),
+                                 std::move(OverrideOptions), Ignored);
+}
+
+std::optional<std::string> unknownCheckGlob(llvm::StringRef ChecksValue) {
+  std::vector<std::string> Known = compat::allChecks();
+  llvm::SmallVector<llvm::StringRef, 8> Globs;
+  ChecksValue.split(Globs, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Glob : Globs) {
+    Glob = Glob.trim();
+    if (Glob.empty() || Glob.starts_with("-"))
+      continue;
+    if (Glob.starts_with("clang-diagnostic-") ||
+        Glob.starts_with("clang-analyzer-"))
+      continue;
+    GlobList Single(Glob);
+    bool Matches = llvm::any_of(
+        Known, [&](const std::string &Name) { return Single.contains(Name); });
+    if (!Matches)
+      return Glob.str();
+  }
+  return std::nullopt;
+}
+
+std::string simplifyChecks(llvm::StringRef Value) {
+  llvm::SmallVector<llvm::StringRef, 8> Globs;
+  Value.split(Globs, ',', -1, /*KeepEmpty=*/false);
+  size_t Start = 0;
+  for (size_t I = 0; I < Globs.size(); ++I) {
+    Globs[I] = Globs[I].trim();
+    if (Globs[I] == "-*")
+      Start = I;
+  }
+  std::string Out;
+  for (size_t I = Start; I < Globs.size(); ++I) {
+    if (Globs[I].empty())
+      continue;
+    if (!Out.empty())
+      Out += ',';
+    Out += Globs[I].str();
+  }
+  return Out;
+}
+
+std::string checkOption(const ClangTidyOptions &Options, llvm::StringRef Name,
+                        llvm::StringRef Default) {
+  auto It = Options.CheckOptions.find(Name);
+  return It == Options.CheckOptions.end() ? Default.str() : It->second.Value;
+}
+
+void noteIgnoredChecks(const Options &Opts, const IgnoredChecks &Ignored) {
+  std::string Note = Ignored.note(Opts.RootDir);
+  if (!Opts.Quiet && !Note.empty())
+    llvm::WithColor::note(llvm::errs(), "corolint") << Note << "\n";
 }
 
 } // namespace corolint::cli

@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -65,6 +66,34 @@ makeDiscoveringProvider(clang::tidy::ClangTidyGlobalOptions GlobalOptions,
                         clang::tidy::ClangTidyOptions DefaultOptions,
                         clang::tidy::ClangTidyOptions OverrideOptions,
                         IgnoredChecks &Ignored);
+
+struct Options;
+
+/// The configuration of every unit of a run, in one place. The defaults run
+/// the coro-* checks; --checks, --config and --config-file are the user's
+/// explicit choice and may enable any check; discovered .clang-tidy files
+/// contribute their options and their coro-* selections only. Null, with
+/// \p Error set, when the configuration cannot be read.
+std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>
+makeOptionsProvider(const Options &Opts, IgnoredChecks &Ignored,
+                    std::string &Error);
+
+/// The first positive glob of \p ChecksValue that selects no known check:
+/// a typo would otherwise turn the gate off without a word.
+std::optional<std::string> unknownCheckGlob(llvm::StringRef ChecksValue);
+
+/// \p Value without the globs before its last "-*", which disables
+/// everything before it: defaults and configuration concatenate, and a
+/// dumped configuration must read back to the same text.
+std::string simplifyChecks(llvm::StringRef Value);
+
+/// The value of check option \p Name in \p Options, or \p Default.
+std::string checkOption(const clang::tidy::ClangTidyOptions &Options,
+                        llvm::StringRef Name, llvm::StringRef Default);
+
+/// Says on stderr which checks of discovered .clang-tidy files were left
+/// out (unless --quiet), so that none is dropped without a word.
+void noteIgnoredChecks(const Options &Opts, const IgnoredChecks &Ignored);
 
 } // namespace corolint::cli
 

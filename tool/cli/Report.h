@@ -1,10 +1,9 @@
-//===- Report.h - findings as data: JSON, SARIF, GitHub, baselines --------===//
+//===- Report.h - findings as data ----------------------------------------===//
 //
 // The CLI turns the diagnostics of every translation unit into one list of
 // findings with resolved lines and columns, a fingerprint that survives
-// unrelated edits, and the fixes; every output format, the baseline and
-// `corolint merge` work on this list. docs/integration.md documents the
-// JSON schema.
+// unrelated edits, and the fixes (Findings.h); every output format, the
+// baseline and `corolint merge` work on this list (output/Formats.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,10 +15,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <map>
 #include <cstdint>
-#include <optional>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -102,42 +99,8 @@ private:
   llvm::StringMap<File> Files;
 };
 
-/// Builds the findings of \p Results: compile errors are not findings (they
-/// are counted per file), duplicates across TUs are dropped, the order is by
-/// file, line, column and check. Paths under \p Root are made relative.
-Report buildReport(const std::vector<TuResult> &Results, llvm::StringRef Root,
-                   SourceCache &Sources);
-
 /// Path of \p Absolute relative to \p Root when inside it.
 std::string displayPath(llvm::StringRef Absolute, llvm::StringRef Root);
-
-void writeJson(const Report &R, llvm::raw_ostream &OS);
-void writeSarif(const Report &R, llvm::StringRef Root, llvm::raw_ostream &OS);
-void writeGithub(const Report &R, llvm::raw_ostream &OS);
-/// One line per finding and note, as a compiler prints them (for reports
-/// read back from JSON, which carry no source snippets).
-void writePlainText(const Report &R, llvm::raw_ostream &OS);
-
-/// Reads a report written by writeJson, of at most \p Limit bytes; an error
-/// message naming the file and the field on failure.
-std::optional<Report> readJson(llvm::StringRef Path, std::uint64_t Limit,
-                               std::string &Error);
-/// The same from the file's text; \p What names it in errors.
-std::optional<Report> readJsonText(llvm::StringRef Text, const std::string &What,
-                                   std::string &Error);
-
-/// Baselines: the fingerprints of known findings, as a multiset.
-void writeBaseline(const Report &R, llvm::raw_ostream &OS);
-std::optional<std::multiset<std::string>>
-readBaseline(llvm::StringRef Path, std::uint64_t Limit, std::string &Error);
-std::optional<std::multiset<std::string>>
-readBaselineText(llvm::StringRef Text, const std::string &What, std::string &Error);
-/// Drops the findings whose fingerprints are in \p Known (each entry hides
-/// one finding).
-void applyBaseline(Report &R, std::multiset<std::string> Known);
-
-/// Sorts and de-duplicates findings, the order every output uses.
-void normalise(Report &R);
 
 } // namespace corolint::cli
 
