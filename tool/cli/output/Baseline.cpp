@@ -34,16 +34,11 @@ readBaseline(llvm::StringRef Path, std::uint64_t Limit, std::string &Error) {
 
 std::optional<std::multiset<std::string>>
 readBaselineText(llvm::StringRef Text, const std::string &What, std::string &Error) {
-  std::optional<json> J = analysis::parseJson(Text, Error);
-  if (!J) {
-    Error = What + ": " + Error;
+  std::optional<json> J =
+      parseMarkedJson(Text, What, "corolint baseline", "corolint_baseline",
+                      "write one with --write-baseline", Error);
+  if (!J)
     return std::nullopt;
-  }
-  if (!analysis::hasField(*J, "corolint_baseline")) {
-    Error = What + " is not a corolint baseline (it has no field "
-                   "'corolint_baseline'); write one with --write-baseline";
-    return std::nullopt;
-  }
   try {
     analysis::JsonField Top(*J, "");
     analysis::checkVersion(Top, "corolint_baseline", JsonSchemaVersion);

@@ -14,6 +14,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -52,6 +54,16 @@ std::unique_ptr<llvm::MemoryBuffer> readReportFile(llvm::StringRef Path,
                                                    std::uint64_t Limit,
                                                    const std::string &What,
                                                    std::string &Error);
+
+/// The JSON document \p Text of a file corolint wrote, which has the field
+/// \p Marker at its top; otherwise an error naming \p What, saying it is not
+/// a \p Kind, and ending with \p Hint.
+std::optional<nlohmann::json> parseMarkedJson(llvm::StringRef Text,
+                                              const std::string &What,
+                                              llvm::StringRef Kind,
+                                              llvm::StringRef Marker,
+                                              llvm::StringRef Hint,
+                                              std::string &Error);
 
 } // namespace corolint::cli
 

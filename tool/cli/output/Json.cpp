@@ -136,6 +136,22 @@ std::unique_ptr<llvm::MemoryBuffer> readReportFile(llvm::StringRef Path,
   return Buffer;
 }
 
+std::optional<json> parseMarkedJson(llvm::StringRef Text, const std::string &What,
+                                    llvm::StringRef Kind, llvm::StringRef Marker,
+                                    llvm::StringRef Hint, std::string &Error) {
+  std::optional<json> J = analysis::parseJson(Text, Error);
+  if (!J) {
+    Error = What + ": " + Error;
+    return std::nullopt;
+  }
+  if (!analysis::hasField(*J, Marker)) {
+    Error = What + " is not a " + Kind.str() + " (it has no field '" +
+            Marker.str() + "'); " + Hint.str();
+    return std::nullopt;
+  }
+  return J;
+}
+
 std::optional<Report> readJson(llvm::StringRef Path, std::uint64_t Limit,
                                std::string &Error) {
   std::string What = "'" + Path.str() + "'";
@@ -145,16 +161,11 @@ std::optional<Report> readJson(llvm::StringRef Path, std::uint64_t Limit,
 
 std::optional<Report> readJsonText(llvm::StringRef Text, const std::string &What,
                                    std::string &Error) {
-  std::optional<json> J = analysis::parseJson(Text, Error);
-  if (!J) {
-    Error = What + ": " + Error;
+  std::optional<json> J =
+      parseMarkedJson(Text, What, "corolint JSON report", "version",
+                      "pass files written by 'corolint --format=json'", Error);
+  if (!J)
     return std::nullopt;
-  }
-  if (!analysis::hasField(*J, "version")) {
-    Error = What + " is not a corolint JSON report (it has no field "
-                   "'version'); pass files written by 'corolint --format=json'";
-    return std::nullopt;
-  }
   try {
     analysis::JsonField Top(*J, "");
     analysis::checkVersion(Top, "version", JsonSchemaVersion);
