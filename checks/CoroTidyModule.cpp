@@ -1,8 +1,10 @@
 //===- CoroTidyModule.cpp - registers the coro-* checks -------------------===//
 //
-// The same registration serves the clang-tidy plugin, the corolint CLI and
-// corolint-clangd. In the plugin, tool/plugin/PluginLoader.cpp has checked
-// the host's LLVM major before this library is loaded.
+// The checks are the rows of checks/Checks.def; each Class is declared in
+// checks/<Class>.h, included below. The same registration serves the
+// clang-tidy plugin, the corolint CLI and corolint-clangd. In the plugin,
+// tool/plugin/PluginLoader.cpp has checked the host's LLVM major before this
+// library is loaded.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +24,8 @@ namespace {
 class CoroModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
-    Factories.registerCheck<BlockingCallCheck>("coro-blocking-call");
-    Factories.registerCheck<CpuBoundLoopCheck>("coro-cpu-bound-loop");
-    Factories.registerCheck<SwallowedCancellationCheck>(
-        "coro-swallowed-cancellation");
+#define CORO_CHECK(Name, Class, ...) Factories.registerCheck<Class>(Name);
+#include "checks/Checks.def"
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include "tool/cli/Analysis.h"
 
+#include "checks/Checks.h"
 #include "tool/cli/SummaryLink.h"
 #include "tool/cli/TidyCompat.h"
 
@@ -159,7 +160,10 @@ linkAcrossUnits(std::vector<TuResult> &Results,
   GlobList AsErrors(TidyOptions.WarningsAsErrors.value_or(""));
 
   std::vector<std::unique_ptr<SummaryLink>> Links;
-  for (llvm::StringRef Check : {"coro-blocking-call", "coro-cpu-bound-loop"}) {
+  for (const CheckInfo &Info : coroChecks()) {
+    if (!Info.ExportsSummaries)
+      continue;
+    llvm::StringRef Check = Info.Name;
     unsigned Depth = 8;
     llvm::StringRef(checkOption(TidyOptions, (Check + ".MaxCallDepth").str(), "8"))
         .getAsInteger(10, Depth);

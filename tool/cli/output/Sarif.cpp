@@ -2,6 +2,8 @@
 
 #include "tool/cli/output/Formats.h"
 
+#include "checks/Checks.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
@@ -15,37 +17,8 @@ namespace corolint::cli {
 
 namespace {
 
-struct RuleInfo {
-  const char *Short;
-  const char *Full;
-};
-
-RuleInfo ruleInfo(llvm::StringRef Check) {
-  if (Check == "coro-blocking-call")
-    return {"A coroutine calls a function that blocks its thread",
-            "A coroutine calls a function that blocks the thread it runs on "
-            "(sleep, file or network I/O, a synchronous database call, a wait "
-            "on a future or a thread, directly or through the functions it "
-            "calls); every other task of the event loop waits until it "
-            "returns. Await the runtime's asynchronous equivalent or offload "
-            "the call to a thread pool."};
-  if (Check == "coro-cpu-bound-loop")
-    return {"A coroutine runs a long CPU-bound loop on the event loop",
-            "A coroutine runs a loop, or calls a function, whose CPU work is "
-            "long enough to stall every other task of the event loop. Run it "
-            "on a CPU executor and await the result."};
-  if (Check == "coro-swallowed-cancellation")
-    return {"A handler around a suspension point swallows cancellation",
-            "A catch handler around a co_await catches the runtime's "
-            "cancellation exception and does not rethrow it, so the task "
-            "keeps running after it was cancelled and shutdowns or timeouts "
-            "hang. Rethrow the cancellation before handling other errors."};
-  return {nullptr, nullptr};
-}
-
+/// The page of a stock clang-tidy check.
 std::string helpUri(llvm::StringRef Check) {
-  if (Check.starts_with("coro-"))
-    return "";
   auto [Module, Name] = Check.split('-');
   if (Name.empty())
     return "";
@@ -95,20 +68,21 @@ void writeSarif(const Report &R, llvm::StringRef Root, llvm::raw_ostream &OS) {
   unsigned Next = 0;
   for (auto &[Check, Index] : RuleIndex) {
     Index = Next++;
-    RuleInfo Info = ruleInfo(Check);
-    std::string Short = Info.Short ? Info.Short : "clang-tidy check " + Check;
-    std::string Full = Info.Full ? Info.Full : Short;
+    const CheckInfo *Coro = findCoroCheck(Check);
+    std::string Short =
+        Coro ? Coro->Summary.str() : "clang-tidy check " + Check;
+    std::string Full = Coro ? Coro->Description.str() : Short;
     json Rule = {{"id", Check},
                  {"name", Check},
                  {"shortDescription", {{"text", Short}}},
                  {"fullDescription", {{"text", Full}}},
                  {"defaultConfiguration", {{"level", "warning"}}}};
-    std::string Uri = helpUri(Check);
-    if (Check.rfind("coro-", 0) == 0) {
-      std::string Doc = "docs/checks/" + Check + ".md";
+    if (Coro) {
+      std::string Doc = Coro->DocsPage.str();
       Rule["help"] = {{"text", Full + " See " + Doc + "."},
                       {"markdown", Full + " See [" + Doc + "](" + Doc + ")."}};
     } else {
+      std::string Uri = helpUri(Check);
       Rule["help"] = {{"text", Full + " See " + Uri + "."}};
       Rule["helpUri"] = Uri;
     }
