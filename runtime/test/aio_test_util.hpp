@@ -1,11 +1,22 @@
-// Helpers shared by the aio GoogleTest suite (runtime/test/*_test.cpp).
-// Every test file keeps its own helpers in a namespace of its own, so the
-// files can also be compiled as one translation unit (aio_tests_all.cpp).
+// Helpers shared by the aio GoogleTest suite (runtime/test/*_test.cpp,
+// one file per public header, named after it). Every test file keeps its
+// own helpers in a namespace of its own, so the files can also be compiled
+// as one translation unit (aio_tests_all.cpp).
+//
+// This header brings what nearly every test drives its subject with (run,
+// spawn, tasks, sleeps, the exceptions, the loop); a test file includes the
+// header it tests and any other its tests use, never aio/aio.hpp.
 #ifndef AIO_TEST_UTIL_HPP
 #define AIO_TEST_UTIL_HPP
 
-#include <aio/aio.hpp>
+#include <aio/errors.hpp>
+#include <aio/event_loop.hpp>
+#include <aio/run.hpp>
+#include <aio/sleep.hpp>
+#include <aio/spawn.hpp>
+#include <aio/task.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
@@ -35,6 +46,12 @@ inline aio::task<> set_flag_task(bool *flag) {
 
 inline aio::task<> nap(std::chrono::milliseconds d) {
   co_await aio::sleep_for(d);
+}
+
+inline aio::task<std::string> text_after(std::chrono::milliseconds d,
+                                         std::string s) {
+  co_await aio::sleep_for(d);
+  co_return s;
 }
 
 template <class E> aio::task<int> fail_after(std::chrono::milliseconds d) {
@@ -71,6 +88,21 @@ struct never_resumes {
   void await_suspend(std::coroutine_handle<>) const noexcept {}
   void await_resume() const noexcept {}
 };
+
+// The stress tests' sleepers: how many sleep at once, at most, and how many
+// woke.
+struct sleep_stats {
+  int asleep = 0;
+  int peak = 0;
+  int woke = 0;
+};
+
+inline aio::task<> sleeper(int ms, sleep_stats *stats) {
+  stats->peak = std::max(stats->peak, ++stats->asleep);
+  co_await aio::sleep_for(std::chrono::milliseconds(ms));
+  --stats->asleep;
+  ++stats->woke;
+}
 
 // A small deterministic pseudo-random generator for the stress tests.
 struct xorshift {

@@ -1,6 +1,10 @@
-// Debug mode: slow steps (with the task's name, spawn location and where it
-// resumed and suspended), tasks never awaited, the report line format, the
-// environment switch and the counters.
+// Debug mode (aio::run_options, aio::debug_report): slow steps (with the
+// task's name, spawn location and where it resumed and suspended), tasks
+// never awaited, the report line format, the environment switch and the
+// counters.
+#include <aio/debug.hpp>
+#include <aio/yield.hpp>
+
 #include "aio_test_util.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,8 @@
-// task_group (co_await group) and with_task_group (asyncio's
+// aio::task_group (co_await group) and aio::with_task_group (asyncio's
 // `async with TaskGroup()` block).
+#include <aio/current_task.hpp>
+#include <aio/task_group.hpp>
+
 #include "aio_test_util.hpp"
 
 #include <gtest/gtest.h>

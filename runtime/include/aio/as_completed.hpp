@@ -4,9 +4,8 @@
 #define AIO_AS_COMPLETED_HPP
 
 #include <aio/detail/current_step.hpp>
-#include <aio/detail/resume.hpp>
-#include <aio/detail/suspension.hpp>
 #include <aio/detail/task_state.hpp>
+#include <aio/detail/wakeable_suspension.hpp>
 #include <aio/event_loop.hpp>
 #include <aio/task_handle.hpp>
 
@@ -70,12 +69,12 @@ public:
   }
   bool empty() const noexcept { return size() == 0; }
 
-  class [[nodiscard]] next_awaiter final : detail::suspension {
+  class [[nodiscard]] next_awaiter final : detail::wakeable_suspension {
   public:
     explicit next_awaiter(as_completed &owner) noexcept : owner_(owner) {}
     // Movable until awaited (so that wait_for(pending.next(), d) works).
     next_awaiter(next_awaiter &&other) noexcept
-        : suspension(other), owner_(other.owner_) {}
+        : wakeable_suspension(other), owner_(other.owner_) {}
     next_awaiter(const next_awaiter &) = delete;
     next_awaiter &operator=(const next_awaiter &) = delete;
     ~next_awaiter() {
@@ -108,22 +107,12 @@ public:
 
   private:
     friend class as_completed;
-    bool interrupt() noexcept override {
-      if (interrupted_)
-        return false;
-      interrupted_ = true;
-      wake();
-      return true;
-    }
-    void wake() noexcept {
+    void wake() noexcept override {
       owner_.next_ = nullptr;
-      leave();
-      loop_->call_soon(detail::resume_callback{caller_});
+      resume_caller();
     }
 
     as_completed &owner_;
-    std::coroutine_handle<> caller_;
-    event_loop *loop_ = nullptr;
     bool suspended_ = false;
   };
 

@@ -3,10 +3,10 @@
 #define AIO_TASK_GROUP_HPP
 
 #include <aio/detail/current_step.hpp>
-#include <aio/detail/resume.hpp>
 #include <aio/detail/result.hpp>
 #include <aio/detail/suspension.hpp>
 #include <aio/detail/task_state.hpp>
+#include <aio/detail/wakeable_suspension.hpp>
 #include <aio/errors.hpp>
 #include <aio/event_loop.hpp>
 #include <aio/spawn.hpp>
@@ -104,7 +104,7 @@ public:
   // The number of unfinished children.
   std::size_t size() const noexcept { return children_.size(); }
 
-  class [[nodiscard]] join_awaiter final : detail::suspension {
+  class [[nodiscard]] join_awaiter final : detail::wakeable_suspension {
   public:
     explicit join_awaiter(task_group &group, bool throws = true) noexcept
         : group_(group), throws_(throws) {}
@@ -158,15 +158,12 @@ public:
       }
       return true;
     }
-    void wake() noexcept {
+    void wake() noexcept override {
       group_.joiner_ = nullptr;
-      leave();
-      loop_->call_soon(detail::resume_callback{caller_});
+      resume_caller();
     }
 
     task_group &group_;
-    std::coroutine_handle<> caller_;
-    event_loop *loop_ = nullptr;
     std::exception_ptr error_;
     bool throws_;
     bool suspended_ = false;

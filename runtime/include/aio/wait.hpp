@@ -6,9 +6,8 @@
 #include <aio/detail/clock.hpp>
 #include <aio/detail/current_step.hpp>
 #include <aio/detail/handle_states.hpp>
-#include <aio/detail/resume.hpp>
-#include <aio/detail/suspension.hpp>
 #include <aio/detail/task_state.hpp>
+#include <aio/detail/wakeable_suspension.hpp>
 #include <aio/event_loop.hpp>
 #include <aio/task.hpp>
 #include <aio/task_handle.hpp>
@@ -44,7 +43,7 @@ namespace detail {
 // Waits until `when` holds for the tasks, or the deadline passes, or the
 // awaiting task is cancelled (then raises cancelled_error; the tasks are
 // not cancelled).
-class wait_waiter final : suspension, done_observer {
+class wait_waiter final : wakeable_suspension, done_observer {
 public:
   wait_waiter(std::vector<task_state *> tasks, return_when when,
               std::optional<steady_clock::time_point> deadline) noexcept
@@ -111,20 +110,12 @@ private:
     if (satisfied_by(t) || observing_ == 0)
       wake();
   }
-  bool interrupt() noexcept override {
-    if (interrupted_)
-      return false;
-    interrupted_ = true;
-    wake();
-    return true;
-  }
-  void wake() noexcept {
+  void wake() noexcept override {
     if (woken_)
       return;
     woken_ = true;
     stop();
-    leave();
-    loop_->call_soon(resume_callback{caller_});
+    resume_caller();
   }
   void stop() noexcept {
     if (timer_ != 0)
@@ -139,8 +130,6 @@ private:
   std::vector<task_state *> tasks_;
   return_when when_;
   std::optional<steady_clock::time_point> deadline_;
-  event_loop *loop_ = nullptr;
-  std::coroutine_handle<> caller_;
   std::uint64_t timer_ = 0;
   std::size_t observing_ = 0;
   bool woken_ = false;

@@ -1,89 +1,27 @@
-// I/O: TCP streams and listeners over loopback (echo, end of stream,
-// cancellation and timeouts of a pending read, connection errors) and the
-// file helpers.
-#include "aio_test_util.hpp"
+// aio::tcp_stream and aio::open_connection over loopback: cancellation and
+// timeouts of a pending read, the end of the stream, a refused connection,
+// and the loop waiting in epoll for a descriptor.
+#include <aio/net/tcp_listener.hpp>
+#include <aio/net/tcp_stream.hpp>
+#include <aio/timeout.hpp>
+
+#include "../aio_test_util.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <thread>
-#include <vector>
+#include <utility>
 
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace io_test {
+namespace tcp_stream_test {
 using namespace aio_test;
-
-aio::task<> echo(aio::tcp_stream stream) {
-  char buf[512];
-  for (;;) {
-    const std::size_t n = co_await stream.read_some(buf);
-    if (n == 0)
-      co_return;
-    co_await stream.write_all(std::string_view(buf, n));
-  }
-}
-
-aio::task<> echo_server(aio::tcp_listener &listener, int connections) {
-  aio::task_group group;
-  for (int i = 0; i < connections; ++i)
-    group.spawn(echo(co_await listener.accept()));
-  co_await group;
-}
-
-aio::task<std::string> read_exactly(aio::tcp_stream &stream, std::size_t n) {
-  std::string got;
-  char buf[512];
-  while (got.size() < n) {
-    const std::size_t r = co_await stream.read_some(
-        std::span<char>(buf, std::min(sizeof buf, n - got.size())));
-    if (r == 0)
-      break;
-    got.append(buf, r);
-  }
-  co_return got;
-}
-
-aio::task<int> echo_client(std::uint16_t port, int id, int messages) {
-  aio::tcp_stream stream = co_await aio::open_connection("127.0.0.1", port);
-  int matched = 0;
-  for (int i = 0; i < messages; ++i) {
-    // Up to a few kilobytes, so that some writes and reads take more than
-    // one system call.
-    const std::string message =
-        std::to_string(id) + ":" + std::to_string(i) + ":" +
-        std::string(static_cast<std::size_t>((id * 131 + i * 71) % 4000), 'x');
-    co_await stream.write_all(message);
-    matched += (co_await read_exactly(stream, message.size())) == message;
-  }
-  stream.shutdown_write();
-  char buf[16];
-  EXPECT_EQ(co_await stream.read_some(buf), 0u); // the server closed too
-  co_return matched;
-}
-
-aio::task<int> echo_session(int clients, int messages) {
-  aio::tcp_listener listener = aio::tcp_listener::bind("127.0.0.1", 0);
-  EXPECT_NE(listener.port(), 0);
-  aio::join_handle<void> server =
-      aio::spawn(echo_server(listener, clients), "server");
-  std::vector<aio::task<int>> tasks;
-  for (int i = 0; i < clients; ++i)
-    tasks.push_back(echo_client(listener.port(), i, messages));
-  const std::vector<int> matched = co_await aio::gather(std::move(tasks));
-  co_await server;
-  int total = 0;
-  for (int m : matched)
-    total += m;
-  co_return total;
-}
-
-TEST(Io, TcpEchoOverLoopback) {
-  EXPECT_EQ(aio::run(echo_session(20, 50)), 20 * 50);
-}
 
 // A connected pair over loopback.
 struct stream_pair {
@@ -175,11 +113,6 @@ TEST(Io, OpenConnectionToAClosedPortThrowsConnectionRefused) {
   aio::run(refused());
 }
 
-TEST(Io, BindRefusesANameThatWouldNeedResolving) {
-  EXPECT_THROW(aio::tcp_listener::bind("example.invalid", 0),
-               std::invalid_argument);
-}
-
 // Nothing but the read can wake the main task: the loop waits in epoll
 // until another thread writes.
 aio::task<std::string> read_from_thread(int fd) {
@@ -203,32 +136,4 @@ TEST(Io, TheLoopSleepsUntilADescriptorIsReady) {
   ::close(fds[1]);
 }
 
-aio::task<std::string> file_round_trip(std::string path, std::string data) {
-  co_await aio::write_file(path, data);
-  co_return co_await aio::read_file(path);
-}
-
-TEST(Io, WriteFileThenReadFileRoundTrips) {
-  const std::string path = testing::TempDir() + "aio_io_test_file.bin";
-  std::string data;
-  for (int i = 0; i < 200000; ++i)
-    data.push_back(static_cast<char>(i * 7));
-  EXPECT_EQ(aio::run(file_round_trip(path, data)), data);
-  EXPECT_EQ(aio::run(file_round_trip(path, "short")), "short"); // truncated
-  ::unlink(path.c_str());
-}
-
-aio::task<> read_missing(std::string path) {
-  try {
-    std::string s = co_await aio::read_file(path);
-    ADD_FAILURE() << "read a missing file";
-  } catch (const std::system_error &e) {
-    EXPECT_EQ(e.code().value(), ENOENT);
-  }
-}
-
-TEST(Io, ReadFileOfAMissingFileThrowsNoSuchFile) {
-  aio::run(read_missing(testing::TempDir() + "aio_io_test_missing/none"));
-}
-
-} // namespace io_test
+} // namespace tcp_stream_test

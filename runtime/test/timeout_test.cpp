@@ -1,18 +1,28 @@
-// Timeouts: wait_for, timeout(d, aw) and timeout_scope; only the
-// cancellation a timeout caused becomes timeout_error, so nested timeouts
-// and outer cancellations compose.
+// aio::wait_for, aio::timeout and aio::timeout_scope: only the cancellation
+// a timeout caused becomes timeout_error, so nested timeouts and outer
+// cancellations compose; timeouts nested three deep under load.
+#include <aio/current_task.hpp>
+#include <aio/gather.hpp>
+#include <aio/offload.hpp>
+#include <aio/task_group.hpp>
+#include <aio/timeout.hpp>
+#include <aio/wait.hpp>
+#include <aio/yield.hpp>
+
 #include "aio_test_util.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstddef>
 #include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
-namespace timeouts_test {
+namespace timeout_test {
 using namespace aio_test;
 
 aio::task<> value_in_time() {
@@ -407,4 +417,109 @@ TEST(WaitFor, AroundGatherAndTaskGroupsCancelsEveryChild) {
   aio::run(around_combinators());
 }
 
-} // namespace timeouts_test
+// Stress: timeouts nested three deep, under load.
+
+aio::task<int> work(int ms) {
+  co_await aio::sleep_for(std::chrono::milliseconds(ms));
+  co_return ms;
+}
+
+aio::task<int> level3(int w, int d3) {
+  co_return co_await aio::wait_for(work(w), std::chrono::milliseconds(d3));
+}
+aio::task<int> level2(int w, int d2, int d3) {
+  co_return co_await aio::wait_for(level3(w, d3), std::chrono::milliseconds(d2));
+}
+
+enum class ending { value, timeout, cancelled, other };
+
+struct nested_outcome {
+  ending how = ending::other;
+  std::size_t cancelling_after = 99;
+};
+
+aio::task<nested_outcome> level1(int w, int d1, int d2, int d3) {
+  nested_outcome r;
+  try {
+    co_await aio::wait_for(level2(w, d2, d3), std::chrono::milliseconds(d1));
+    r.how = ending::value;
+  } catch (const aio::timeout_error &) {
+    r.how = ending::timeout;
+  }
+  r.cancelling_after = (co_await aio::current_task()).cancelling();
+  co_return r;
+}
+
+aio::task<> nested_timeouts_under_load(int n) {
+  xorshift rng(99);
+  aio::event_loop &loop = aio::get_running_loop();
+  std::vector<aio::join_handle<nested_outcome>> hs;
+  std::vector<int> fast;
+  std::vector<char> cancel_accepted(static_cast<std::size_t>(n), 0);
+  std::vector<char> *accepted = &cancel_accepted;
+  for (int i = 0; i < n; ++i) {
+    const bool quick = rng.below(2) == 0;
+    fast.push_back(quick);
+    const int w = quick ? 1 : 400;
+    hs.push_back(aio::spawn(level1(w, 60 + rng.below(100), 60 + rng.below(100),
+                                   60 + rng.below(100))));
+    if (rng.below(10) == 0) { // an outer cancel at a random moment
+      aio::task_handle h = hs.back();
+      loop.call_later(std::chrono::milliseconds(rng.below(200)),
+                      [h, i, accepted]() mutable {
+                        (*accepted)[static_cast<std::size_t>(i)] = h.cancel();
+                      });
+    }
+  }
+  // Load: tasks yielding all along.
+  bool stop = false;
+  std::vector<aio::join_handle<void>> noise;
+  for (int i = 0; i < 50; ++i)
+    noise.push_back(aio::spawn([](const bool *stop) -> aio::task<> {
+      while (!*stop)
+        co_await aio::yield();
+    }(&stop)));
+  co_await aio::wait(hs);
+  stop = true;
+  for (aio::join_handle<void> &h : noise)
+    co_await h;
+  co_await aio::sleep_for(210ms); // every cancel callback has run
+  int values = 0, timeouts = 0, cancels = 0, bad = 0;
+  for (int i = 0; i < n; ++i) {
+    aio::join_handle<nested_outcome> &h = hs[static_cast<std::size_t>(i)];
+    if (h.cancelled()) {
+      ++cancels;
+      if (!cancel_accepted[static_cast<std::size_t>(i)])
+        ++bad;
+      EXPECT_THROW(h.result(), aio::cancelled_error);
+      continue;
+    }
+    if (cancel_accepted[static_cast<std::size_t>(i)])
+      ++bad; // an outer cancel must come out as cancelled_error
+    nested_outcome r = h.result();
+    if (r.cancelling_after != 0)
+      ++bad;
+    if (r.how == ending::value) {
+      ++values;
+      if (!fast[static_cast<std::size_t>(i)])
+        ++bad;
+    } else if (r.how == ending::timeout) {
+      ++timeouts;
+      if (fast[static_cast<std::size_t>(i)])
+        ++bad;
+    } else {
+      ++bad;
+    }
+  }
+  EXPECT_EQ(bad, 0);
+  EXPECT_EQ(values + timeouts + cancels, n);
+  EXPECT_GT(values, n / 4);
+  EXPECT_GT(timeouts, n / 4);
+  EXPECT_GT(cancels, 0);
+}
+
+TEST(Stress, TimeoutsNestedThreeDeepUnderLoad) {
+  aio::run(nested_timeouts_under_load(2000));
+}
+
+} // namespace timeout_test
