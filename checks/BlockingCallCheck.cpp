@@ -178,10 +178,7 @@ bool passesNonBlockingFd(const Stmt &S, const analysis::Fact &Final,
 
 BlockingCallCheck::BlockingCallCheck(StringRef Name,
                                      tidy::ClangTidyContext *Context)
-    : CoroCheckBase(Name, Context),
-      MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
-      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)),
-      ReportColdPaths(Options.getLocalOrGlobal("ReportColdPaths", false)),
+    : CallChainCheck(Name, Context, Wording),
       GroupRegions(Options.get("GroupRegions", true)) {
   SleepForTemplate =
       readTemplate("SleepForTemplate", &catalog::RuntimeProfile::SleepFor);
@@ -297,23 +294,15 @@ BlockingCallCheck::BlockingCallCheck(StringRef Name,
 }
 
 void BlockingCallCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
-  CoroCheckBase::storeOptions(Opts);
+  CallChainCheck::storeOptions(Opts);
   storeTemplate(Opts, SleepForTemplate);
   storeTemplate(Opts, SleepUntilTemplate);
   storeTemplate(Opts, OffloadTemplate);
   Options.store(Opts, "EnabledCategories", EnabledCategoriesOption);
   Options.store(Opts, "BlockingFunctions", analysis::joinList(BlockingFunctions));
   Options.store(Opts, "AllowedFunctions", analysis::joinList(AllowedFunctions));
-  Options.store(Opts, "MaxCallDepth", MaxCallDepth);
-  Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
-  Options.store(Opts, "ReportColdPaths", ReportColdPaths);
   Options.store(Opts, "GroupRegions", GroupRegions);
   Options.store(Opts, "SummaryFile", SummaryFile);
-}
-
-void BlockingCallCheck::registerMatchers(MatchFinder *Finder) {
-  registerAsyncBodyMatchers(Finder);
-  registerSummaryExport(Finder); // the corolint command links them
 }
 
 bool BlockingCallCheck::mayBlock(const FunctionDecl &Callee) const {
@@ -570,31 +559,14 @@ BlockingCallCheck::descriptors(const ASTContext &Ctx) const {
   return *Descriptors;
 }
 
-analysis::CallSummaries &BlockingCallCheck::summaries(ASTContext &Ctx) {
-  if (!Summaries || &Summaries->context() != &Ctx) {
-    analysis::CallSummaryOptions Opts;
-    Opts.MaxCallDepth = MaxCallDepth;
-    Opts.FollowVirtualCalls = FollowVirtualCalls;
-    Opts.ReportColdPaths = ReportColdPaths;
-    Opts.StopFunctions = AllowedFunctions;
-    llvm::append_range(Opts.StopFunctions, LoggingStops);
-    Opts.FollowLogging = LoggingEnabled;
-    Summaries = std::make_unique<analysis::CallSummaries>(
-        Ctx, ContextOptions, std::move(Opts),
-        [this, &Ctx](const Stmt &S, const analysis::AsyncPlacement &Where,
-                     analysis::ParentChain) { return factOf(S, Where, Ctx); });
-  }
-  return *Summaries;
+void BlockingCallCheck::configureSummaries(
+    analysis::CallSummaryOptions &Opts) const {
+  Opts.StopFunctions = AllowedFunctions;
+  llvm::append_range(Opts.StopFunctions, LoggingStops);
+  Opts.FollowLogging = LoggingEnabled;
 }
 
-void BlockingCallCheck::check(const MatchFinder::MatchResult &Result) {
-  if (exportSummaries(
-          Result,
-          [&] { return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr; },
-          [&](const FunctionDecl &Coroutine) {
-            return offloadAdvice(profileFor(Coroutine));
-          }))
-    return;
+void BlockingCallCheck::checkBody(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
   std::vector<Finding> Findings;
@@ -774,8 +746,7 @@ void BlockingCallCheck::noteErrnoOffload(SourceLocation Loc,
                    "offload the call if nothing reads errno after it: errno "
                    "is then set on the worker thread",
                    DiagnosticIDs::Note);
-  Note << FixItHint::CreateReplacement(CallRange, Replacement);
-  Note << includeFor(CallRange.getBegin(), SM, P);
+  Note << runtimeRewrite(CallRange, Replacement, SM, P);
 }
 
 std::string BlockingCallCheck::offloadedCall(
@@ -838,33 +809,26 @@ void BlockingCallCheck::diagnoseExternal(const Stmt &S,
   std::string Hint = SyncWait ? "make it a coroutine and co_await the work"
                               : offloadAdvice(P);
   {
-    auto Diag = Description.empty()
-                    ? diag(Edge.Loc, "call to '%0' in %1 blocks the event "
-                                     "loop: it calls '%2' in another file; %3")
-                    : diag(Edge.Loc, "call to '%0' in %1 blocks the event "
-                                     "loop: it calls '%2' (%4) in another "
-                                     "file; %3");
-    Diag << analysis::functionName(*Edge.Callee)
-         << analysis::coroutineName(Where) << Chain.Api << Hint;
-    if (!Description.empty())
-      Diag << Description;
+    auto Diag = diag(Edge.Loc, "%0")
+                << analysis::crossfile::message(Wording, analysis::functionName(*Edge.Callee),
+                                      analysis::coroutineName(Where),
+                                      "'" + Chain.Api + "'", Description, Hint);
     if (RegionFixes) {
       for (const FixItHint &Fix : *RegionFixes)
         Diag << Fix;
     } else if (!Replacement.empty()) {
-      Diag << FixItHint::CreateReplacement(CallRange, Replacement);
-      Diag << includeFor(CallRange.getBegin(), SM, P);
+      Diag << runtimeRewrite(CallRange, Replacement, SM, P);
     }
   }
   for (size_t I = 0; I < Chain.Steps.size(); ++I) {
     const analysis::ExternalChain::Step &Step = Chain.Steps[I];
     std::string Text =
         I + 1 < Chain.Steps.size()
-            ? "'" + Step.Name + "' calls '" + Chain.Steps[I + 1].Name + "'"
-            : "'" + Step.Name + "' calls '" + Chain.Api + "', which blocks";
+            ? analysis::crossfile::callNote(Step.Name, Chain.Steps[I + 1].Name)
+            : analysis::crossfile::factNote(Wording, Step.Name, "'" + Chain.Api + "'");
     SourceLocation At = locationIn(SM, Step.File, Step.Line, Step.Column);
     if (At.isValid()) {
-      diag(At, Text, DiagnosticIDs::Note);
+      diag(At, "%0", DiagnosticIDs::Note) << Text;
     } else {
       diag(Edge.Loc, "%0 (at %1:%2)", DiagnosticIDs::Note)
           << Text << Step.File << Step.Line;
@@ -916,22 +880,16 @@ void BlockingCallCheck::diagnoseChain(const Stmt &S,
       for (const FixItHint &Fix : *RegionFixes)
         Diag << Fix;
     } else if (!Replacement.empty() && Fix == FixKind::Offload) {
-      Diag << FixItHint::CreateReplacement(CallRange, Replacement);
-      Diag << includeFor(CallRange.getBegin(), SM, P);
+      Diag << runtimeRewrite(CallRange, Replacement, SM, P);
     }
   } // the warning is emitted here, before its notes
 
   noteChainCalls(Chain);
-  diag(Final.Site->getBeginLoc(),
-       Final.Kind == analysis::Fact::Construction
-           ? "'%0' constructs '%1', which blocks"
-           : "'%0' calls '%1', which blocks",
-       DiagnosticIDs::Note)
-      << analysis::functionName(*Chain.Functions.back()) << Final.Api;
+  noteChainFact(Chain);
 
   if (!Replacement.empty() && Fix == FixKind::OffloadOnNote)
     noteErrnoOffload(Edge.Loc, CallRange, Replacement, SM, P);
-  noteColdPath(Chain, ReportColdPaths);
+  noteColdPath(Chain);
   noteInlineLambda(Where);
 }
 
@@ -949,10 +907,8 @@ void BlockingCallCheck::diagnose(const Expr &Call, const Api &A,
   // handler and in a lambda that is not a coroutine) and no macro.
   CharSourceRange CallRange = Lexer::makeFileCharRange(
       CharSourceRange::getTokenRange(Call.getSourceRange()), SM, LO);
-  bool CanRewrite = analysis::isCoroutine(*Where.Coroutine) &&
-                    !Where.InHandler && !Where.InlineLambdaCall &&
-                    Call.getBeginLoc().isFileID() && Call.getEndLoc().isFileID() &&
-                    CallRange.isValid() && AsCall;
+  bool CanRewrite = analysis::canAwaitAt(Where) && Call.getBeginLoc().isFileID() &&
+                    Call.getEndLoc().isFileID() && CallRange.isValid() && AsCall;
 
   const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
   std::string Replacement;

@@ -3,8 +3,7 @@
 #ifndef COROLINT_CHECKS_BLOCKINGCALLCHECK_H
 #define COROLINT_CHECKS_BLOCKINGCALLCHECK_H
 
-#include "checks/CoroCheckBase.h"
-#include "checks/analysis/CallSummary.h"
+#include "checks/CallChainCheck.h"
 #include "checks/analysis/Descriptors.h"
 #include "checks/analysis/ExternalSummaries.h"
 #include "checks/catalog/BlockingApis.h"
@@ -22,20 +21,28 @@ namespace corolint {
 /// rewrites them into the runtime's awaitable equivalent or an offload.
 ///
 /// Documentation: docs/checks/coro-blocking-call.md
-class BlockingCallCheck : public CoroCheckBase {
+class BlockingCallCheck : public CallChainCheck {
 public:
   BlockingCallCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
 
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  static constexpr analysis::ChainWording Wording{"call to", "blocks", "blocks"};
+
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void onStartOfTranslationUnit() override {
-    CoroCheckBase::onStartOfTranslationUnit();
-    Summaries.reset();
+    CallChainCheck::onStartOfTranslationUnit();
     Descriptors.reset();
   }
 
 private:
+  void checkBody(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  std::optional<analysis::Fact> factOf(const clang::Stmt &S,
+                                       const analysis::AsyncPlacement &Where,
+                                       clang::ASTContext &Ctx) const override;
+  std::string advice(const clang::FunctionDecl &Coroutine) const override {
+    return offloadAdvice(profileFor(Coroutine));
+  }
+  void configureSummaries(analysis::CallSummaryOptions &Opts) const override;
+
   /// A catalog entry, or one made from an option or an annotation, with the
   /// name diagnostics print.
   struct Api {
@@ -79,14 +86,8 @@ private:
                 analysis::ParentChain Parents,
                 const clang::ast_matchers::MatchFinder::MatchResult &Result,
                 const std::vector<clang::FixItHint> *RegionFixes);
-  /// The blocking fact of a statement of a helper's body, if any.
-  std::optional<analysis::Fact> factOf(const clang::Stmt &S,
-                                       const analysis::AsyncPlacement &Where,
-                                       clang::ASTContext &Ctx) const;
   /// Where the descriptors of this TU come from.
   analysis::DescriptorOrigins &descriptors(const clang::ASTContext &Ctx) const;
-  /// The call summaries of this TU, created on first use.
-  analysis::CallSummaries &summaries(clang::ASTContext &Ctx);
   /// Reports \p S, a call of a helper that blocks through \p Chain.
   void diagnoseChain(const clang::Stmt &S, const analysis::CallEdge &Edge,
                      const analysis::CallChain &Chain,
@@ -129,12 +130,8 @@ private:
   std::vector<std::string> LoggingStops;
   std::string EnabledCategoriesOption;
   llvm::DenseSet<unsigned> EnabledCategories;
-  unsigned MaxCallDepth;
-  bool FollowVirtualCalls;
-  bool ReportColdPaths;
   /// One finding per blocking region (analysis/Regions.h), not per call.
   bool GroupRegions;
-  std::unique_ptr<analysis::CallSummaries> Summaries;
   /// Where the descriptors of this TU come from, created on first use.
   mutable std::unique_ptr<analysis::DescriptorOrigins> Descriptors;
 

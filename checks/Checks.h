@@ -8,6 +8,10 @@
 
 namespace corolint {
 
+namespace analysis {
+struct ChainWording;
+}
+
 /// One row of checks/Checks.def.
 struct CheckInfo {
   llvm::StringRef Name;
@@ -15,9 +19,13 @@ struct CheckInfo {
   llvm::StringRef DocsPage;
   llvm::StringRef Summary;
   llvm::StringRef Description;
+  /// A call-chain check's words (analysis/ChainText.h), for the texts of the
+  /// findings the corolint command's link makes; null for other checks.
+  const analysis::ChainWording *Wording;
 };
 
-/// Every coro-* check, in the order of Checks.def.
+/// Every coro-* check, in the order of Checks.def (defined with the
+/// module registration, which sees every check's class).
 llvm::ArrayRef<CheckInfo> coroChecks();
 
 /// The check named \p Name, or null if it is not a coro-* check.

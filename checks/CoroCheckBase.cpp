@@ -2,8 +2,6 @@
 
 #include "checks/CoroCheckBase.h"
 
-#include "checks/analysis/SummarySink.h"
-
 #include "checks/analysis/Rewrite.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -88,7 +86,6 @@ CoroCheckBase::CoroCheckBase(llvm::StringRef Name,
     : ClangTidyCheck(Name, Context),
       RuntimeName(
           Options.getLocalOrGlobal("Runtime", catalog::AutoRuntime).str()),
-      Name(Name.str()),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         clang::tidy::utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {
@@ -198,8 +195,7 @@ std::string CoroCheckBase::offloadReplacement(
   llvm::StringRef Template = T.in(P);
   // co_await is ill-formed in a handler and in a lambda that is not a
   // coroutine; a suspension inside would move to the other thread.
-  if (Template.empty() || !analysis::isCoroutine(*Where.Coroutine) ||
-      Where.InHandler || Where.InlineLambdaCall ||
+  if (Template.empty() || !analysis::canAwaitAt(Where) ||
       !Call.getBeginLoc().isFileID() || !Call.getEndLoc().isFileID() ||
       analysis::containsSuspension(&Call))
     return "";
@@ -256,8 +252,7 @@ std::string CoroCheckBase::offloadRegionReplacement(
     clang::CharSourceRange &Range, std::string &Why) const {
   const catalog::RuntimeProfile &P = profileFor(*Where.Coroutine);
   llvm::StringRef Template = T.in(P);
-  if (Template.empty() || !analysis::isCoroutine(*Where.Coroutine) ||
-      Where.InHandler || Where.InlineLambdaCall || !Region.Block)
+  if (Template.empty() || !analysis::canAwaitAt(Where) || !Region.Block)
     return "";
   const clang::SourceManager &SM = *Result.SourceManager;
   const clang::LangOptions &LO = Result.Context->getLangOpts();
@@ -392,6 +387,18 @@ std::string CoroCheckBase::offloadRegionReplacement(
   return Hoisted + Declaration + catalog::expandTemplate(Template, Lambda) + ";";
 }
 
+llvm::SmallVector<clang::FixItHint, 2>
+CoroCheckBase::runtimeRewrite(clang::CharSourceRange Range,
+                              llvm::StringRef Replacement,
+                              const clang::SourceManager &SM,
+                              const catalog::RuntimeProfile &P) {
+  llvm::SmallVector<clang::FixItHint, 2> Fixes;
+  Fixes.push_back(clang::FixItHint::CreateReplacement(Range, Replacement));
+  if (std::optional<clang::FixItHint> Include = includeFor(Range.getBegin(), SM, P))
+    Fixes.push_back(std::move(*Include));
+  return Fixes;
+}
+
 std::optional<clang::FixItHint>
 CoroCheckBase::includeFor(clang::SourceLocation Loc,
                           const clang::SourceManager &SM,
@@ -456,19 +463,6 @@ bool CoroCheckBase::firstReportAt(clang::SourceLocation Loc) {
   return Loc.isValid() && Reported.insert(Loc.getRawEncoding()).second;
 }
 
-bool CoroCheckBase::firstChainReportAt(clang::SourceLocation Loc,
-                                       const analysis::CallChain &Chain,
-                                       const clang::SourceManager &SM) {
-  if (!firstReportAt(Loc))
-    return false;
-  clang::SourceLocation At = SM.getExpansionLoc(Loc);
-  std::uint64_t Line =
-      (static_cast<std::uint64_t>(SM.getFileID(At).getHashValue()) << 32) |
-      SM.getExpansionLineNumber(At);
-  return ReportedChains.insert({Chain.Final ? Chain.Final->Site : nullptr, Line})
-      .second;
-}
-
 void CoroCheckBase::noteInlineLambda(const analysis::AsyncPlacement &Where) {
   const clang::Expr *Invocation = Where.InlineLambdaCall;
   if (!Invocation)
@@ -480,50 +474,6 @@ void CoroCheckBase::noteInlineLambda(const analysis::AsyncPlacement &Where) {
     At = Op->getRParenLoc();
   diag(At, "the lambda runs on the coroutine's thread: it is invoked here",
        clang::DiagnosticIDs::Note);
-}
-
-void CoroCheckBase::registerSummaryExport(clang::ast_matchers::MatchFinder *Finder) {
-  if (analysis::threadSummarySink())
-    Finder->addMatcher(
-        clang::ast_matchers::translationUnitDecl().bind("export-summaries"), this);
-}
-
-bool CoroCheckBase::exportSummaries(
-    const clang::ast_matchers::MatchFinder::MatchResult &Result,
-    llvm::function_ref<analysis::CallSummaries *()> Summaries,
-    analysis::AdviceFor Advice) {
-  if (!Result.Nodes.getNodeAs<clang::TranslationUnitDecl>("export-summaries"))
-    return false;
-  analysis::exportToSink(Name, Summaries(), Advice);
-  return true;
-}
-
-void CoroCheckBase::noteChainCalls(const analysis::CallChain &Chain) {
-  for (unsigned I = 0; I < Chain.Calls.size(); ++I)
-    diag(Chain.Calls[I].Loc, "'%0' calls '%1'", clang::DiagnosticIDs::Note)
-        << analysis::functionName(*Chain.Functions[I])
-        << analysis::functionName(*Chain.Functions[I + 1]);
-}
-
-void CoroCheckBase::noteColdPath(const analysis::CallChain &Chain,
-                                 bool ReportColdPaths) {
-  // Without the option, a chain is cold only where the call turned an
-  // optional feature on, which is the common path for that call.
-  if (!ReportColdPaths)
-    return;
-  for (const analysis::CallEdge &Call : Chain.Calls)
-    if (Call.Cold != analysis::ColdReason::None) {
-      diag(Call.Loc, "this call is %0: a cold path, reported because of "
-                     "option ReportColdPaths",
-           clang::DiagnosticIDs::Note)
-          << analysis::describeColdReason(Call.Cold);
-      return;
-    }
-  if (Chain.Final && Chain.Final->Cold != analysis::ColdReason::None)
-    diag(Chain.Final->Site->getBeginLoc(),
-         "this is %0: a cold path, reported because of option ReportColdPaths",
-         clang::DiagnosticIDs::Note)
-        << analysis::describeColdReason(Chain.Final->Cold);
 }
 
 } // namespace corolint

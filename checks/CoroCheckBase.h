@@ -20,7 +20,6 @@
 #include "clang-tidy/utils/IncludeInserter.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace corolint {
 
@@ -39,7 +38,6 @@ public:
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void onStartOfTranslationUnit() override {
     Reported.clear();
-    ReportedChains.clear();
     Walked.clear();
   }
 
@@ -112,38 +110,19 @@ protected:
                                              const clang::SourceManager &SM,
                                              const catalog::RuntimeProfile &P);
 
+  /// The fixes of a rewrite into the runtime's code: \p Range replaced by
+  /// \p Replacement, and the runtime's header included (includeFor).
+  llvm::SmallVector<clang::FixItHint, 2>
+  runtimeRewrite(clang::CharSourceRange Range, llvm::StringRef Replacement,
+                 const clang::SourceManager &SM, const catalog::RuntimeProfile &P);
+
   /// Records \p Loc as reported; false if it was already (a template's
   /// instantiations share the pattern's locations and are reported once).
   bool firstReportAt(clang::SourceLocation Loc);
 
-  /// As firstReportAt for a call of a helper that reaches a fact through
-  /// \p Chain; also false if a call on the same line was reported reaching
-  /// the same fact (a temporary's and a local's destructor, one finding).
-  bool firstChainReportAt(clang::SourceLocation Loc,
-                          const analysis::CallChain &Chain,
-                          const clang::SourceManager &SM);
-
   /// For a finding inside a lambda invoked on the spot: a note at the
   /// invocation saying the lambda runs on the coroutine's thread.
   void noteInlineLambda(const analysis::AsyncPlacement &Where);
-
-  /// The notes of a chain's calls (`'f' calls 'g'`), from the helper the
-  /// coroutine calls down to the function that holds the fact.
-  void noteChainCalls(const analysis::CallChain &Chain);
-
-  /// With ReportColdPaths, a note where the chain leaves the common path:
-  /// the first of its calls, or its fact, that is on a cold path.
-  void noteColdPath(const analysis::CallChain &Chain, bool ReportColdPaths);
-
-  /// With the corolint command's summary sink installed on this thread
-  /// (analysis/SummarySink.h), matches the translation unit once.
-  void registerSummaryExport(clang::ast_matchers::MatchFinder *Finder);
-  /// True if \p Result is that match; then hands the summaries that
-  /// \p Summaries returns (null: none) to the sink.
-  /// \p Advice gives the advice of a cross-file finding in an async function.
-  bool exportSummaries(const clang::ast_matchers::MatchFinder::MatchResult &Result,
-                       llvm::function_ref<analysis::CallSummaries *()> Summaries,
-                       analysis::AdviceFor Advice);
 
   std::string RuntimeName;
   /// The profile `Runtime` names; null for `auto`.
@@ -153,13 +132,10 @@ protected:
   analysis::AsyncContextOptions ContextOptions;
 
 private:
-  std::string Name; ///< the check's name, for the summary sink
   /// OffloadFunctions as configured, without the templates' helpers.
   std::vector<std::string> OffloadFunctionsOption;
   clang::tidy::utils::IncludeInserter Inserter;
   llvm::DenseSet<unsigned> Reported;
-  /// (the fact, the file and line of the call) of reported chains.
-  llvm::DenseSet<std::pair<const void *, std::uint64_t>> ReportedChains;
   llvm::DenseSet<const clang::FunctionDecl *> Walked;
 };
 

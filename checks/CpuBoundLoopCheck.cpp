@@ -255,15 +255,12 @@ bool isAlwaysTrue(const Stmt &Loop, const ASTContext &Ctx) {
 
 CpuBoundLoopCheck::CpuBoundLoopCheck(StringRef Name,
                                      tidy::ClangTidyContext *Context)
-    : CoroCheckBase(Name, Context),
+    : CallChainCheck(Name, Context, Wording),
       MinIterations(Options.get<std::uint64_t>("MinIterations", 100000)),
       MinNestingDepth(Options.get<unsigned>("MinNestingDepth", 0)),
       RegexConstruction(Options.get("RegexConstruction", false)),
       CpuHeavyFunctions(
-          analysis::splitList(Options.get("CpuHeavyFunctions", ""))),
-      MaxCallDepth(Options.get<unsigned>("MaxCallDepth", 8)),
-      FollowVirtualCalls(Options.get("FollowVirtualCalls", false)),
-      ReportColdPaths(Options.getLocalOrGlobal("ReportColdPaths", false)) {
+          analysis::splitList(Options.get("CpuHeavyFunctions", ""))) {
   if (MinIterations == 0) {
     configurationDiag("option 'MinIterations' must be at least 1; using 100000");
     MinIterations = 100000;
@@ -277,20 +274,12 @@ CpuBoundLoopCheck::CpuBoundLoopCheck(StringRef Name,
 }
 
 void CpuBoundLoopCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
-  CoroCheckBase::storeOptions(Opts);
+  CallChainCheck::storeOptions(Opts);
   Options.store(Opts, "MinIterations", MinIterations);
   Options.store(Opts, "MinNestingDepth", MinNestingDepth);
   Options.store(Opts, "RegexConstruction", RegexConstruction);
   Options.store(Opts, "CpuHeavyFunctions", analysis::joinList(CpuHeavyFunctions));
   storeTemplate(Opts, CpuOffloadTemplate);
-  Options.store(Opts, "MaxCallDepth", MaxCallDepth);
-  Options.store(Opts, "FollowVirtualCalls", FollowVirtualCalls);
-  Options.store(Opts, "ReportColdPaths", ReportColdPaths);
-}
-
-void CpuBoundLoopCheck::registerMatchers(MatchFinder *Finder) {
-  registerAsyncBodyMatchers(Finder);
-  registerSummaryExport(Finder); // the corolint command links them
 }
 
 CpuBoundLoopCheck::Verdict
@@ -351,7 +340,7 @@ bool isRegexConstruction(const CXXConstructExpr &Construct) {
 
 std::optional<analysis::Fact>
 CpuBoundLoopCheck::factOf(const Stmt &S, const analysis::AsyncPlacement &Where,
-                          const ASTContext &Ctx) const {
+                          ASTContext &Ctx) const {
   analysis::Fact F;
   F.Site = &S;
   F.Cat = catalog::Category::Cpu;
@@ -385,26 +374,7 @@ CpuBoundLoopCheck::factOf(const Stmt &S, const analysis::AsyncPlacement &Where,
   return std::nullopt;
 }
 
-analysis::CallSummaries &CpuBoundLoopCheck::summaries(ASTContext &Ctx) {
-  if (!Summaries || &Summaries->context() != &Ctx) {
-    analysis::CallSummaryOptions Opts;
-    Opts.MaxCallDepth = MaxCallDepth;
-    Opts.FollowVirtualCalls = FollowVirtualCalls;
-    Opts.ReportColdPaths = ReportColdPaths;
-    Summaries = std::make_unique<analysis::CallSummaries>(
-        Ctx, ContextOptions, std::move(Opts),
-        [this, &Ctx](const Stmt &S, const analysis::AsyncPlacement &Where,
-                     analysis::ParentChain) { return factOf(S, Where, Ctx); });
-  }
-  return *Summaries;
-}
-
-void CpuBoundLoopCheck::check(const MatchFinder::MatchResult &Result) {
-  if (exportSummaries(
-          Result,
-          [&] { return MaxCallDepth > 0 ? &summaries(*Result.Context) : nullptr; },
-          [&](const FunctionDecl &Coroutine) { return advice(Coroutine); }))
-    return;
+void CpuBoundLoopCheck::checkBody(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = *Result.SourceManager;
   llvm::SmallVector<analysis::CallEdge, 2> Edges;
@@ -489,8 +459,7 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
   std::string WhyNoFix;
   const Stmt *Jump = escapingJump(loopBody(Loop));
   if (!Template.empty()) {
-    if (!analysis::isCoroutine(*Where.Coroutine) || Where.InHandler ||
-        Where.InlineLambdaCall)
+    if (!analysis::canAwaitAt(Where))
       WhyNoFix = "no fix: 'co_await' is not allowed here";
     else if (Jump)
       WhyNoFix = llvm::isa<ReturnStmt>(Jump)
@@ -502,7 +471,8 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
       WhyNoFix = "no fix: the loop is written by a macro";
   }
 
-  std::optional<FixItHint> Replace;
+  CharSourceRange Range;
+  std::string Replacement;
   if (!Template.empty() && WhyNoFix.empty()) {
     // A loop whose body is not a block (and a do-while) ends before its ';'.
     SourceLocation End = Loop.getEndLoc();
@@ -511,7 +481,7 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
       if (Next && Next->is(tok::semi))
         End = Next->getLocation();
     }
-    CharSourceRange Range = Lexer::makeFileCharRange(
+    Range = Lexer::makeFileCharRange(
         CharSourceRange::getTokenRange(Loop.getBeginLoc(), End), SM, LO);
     bool Invalid = false;
     StringRef Text = Lexer::getSourceText(Range, SM, LO, &Invalid);
@@ -519,8 +489,7 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
       unsigned Column = SM.getSpellingColumnNumber(Loop.getBeginLoc());
       std::string Indent(Column > 0 ? Column - 1 : 0, ' ');
       std::string Lambda = "[&] {\n" + Indent + Text.str() + "\n" + Indent + "}";
-      Replace = FixItHint::CreateReplacement(
-          Range, catalog::expandTemplate(Template, Lambda) + ";");
+      Replacement = catalog::expandTemplate(Template, Lambda) + ";";
     }
   }
 
@@ -539,10 +508,8 @@ void CpuBoundLoopCheck::reportLoop(const Stmt &Loop, const Verdict &V,
     else
       Diag << V.Depth;
     Diag << advice(*Where.Coroutine);
-    if (Replace) {
-      Diag << *Replace;
-      Diag << includeFor(Loop.getBeginLoc(), SM, P);
-    }
+    if (!Replacement.empty())
+      Diag << runtimeRewrite(Range, Replacement, SM, P);
   }
   if (V.K == Verdict::ConstantTrips)
     diag(ReasonLoc, "%0 iterations, at least MinIterations (%1), and no "
@@ -569,10 +536,8 @@ void CpuBoundLoopCheck::reportCall(const Expr &Call, StringRef Name,
   auto Diag = diag(Call.getBeginLoc(), "CPU-heavy call to '%0' in %1 stalls "
                                        "the event loop; %2")
               << Name << analysis::coroutineName(Where) << advice(*Where.Coroutine);
-  if (!Replacement.empty()) {
-    Diag << FixItHint::CreateReplacement(Range, Replacement);
-    Diag << includeFor(Range.getBegin(), SM, profileFor(*Where.Coroutine));
-  }
+  if (!Replacement.empty())
+    Diag << runtimeRewrite(Range, Replacement, SM, profileFor(*Where.Coroutine));
 }
 
 void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edge,
@@ -610,20 +575,13 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
              << Helper << analysis::coroutineName(Where) << advice(*Where.Coroutine)
              << Final.Depth;
     }();
-    if (!Replacement.empty()) {
-      Diag << FixItHint::CreateReplacement(Range, Replacement);
-      Diag << includeFor(Range.getBegin(), SM, profileFor(*Where.Coroutine));
-    }
+    if (!Replacement.empty())
+      Diag << runtimeRewrite(Range, Replacement, SM, profileFor(*Where.Coroutine));
   } // the warning is emitted here, before its notes
 
   noteChainCalls(Chain);
   if (Final.Kind != analysis::Fact::Loop)
-    diag(Final.Site->getBeginLoc(),
-         Final.Kind == analysis::Fact::Construction
-             ? "'%0' constructs '%1', which is CPU-heavy"
-             : "'%0' calls '%1', which is CPU-heavy",
-         DiagnosticIDs::Note)
-        << Last << Final.Api;
+    noteChainFact(Chain);
   else if (Final.Iterations > 0)
     diag(Final.Site->getBeginLoc(),
          "'%0' runs %1 iterations without a suspension point",
@@ -633,7 +591,7 @@ void CpuBoundLoopCheck::reportChain(const Stmt &S, const analysis::CallEdge &Edg
     diag(Final.Site->getBeginLoc(), "'%0' runs a loop nest of depth %1",
          DiagnosticIDs::Note)
         << Last << Final.Depth;
-  noteColdPath(Chain, ReportColdPaths);
+  noteColdPath(Chain);
   noteInlineLambda(Where);
 }
 

@@ -3,8 +3,7 @@
 #ifndef COROLINT_CHECKS_CPUBOUNDLOOPCHECK_H
 #define COROLINT_CHECKS_CPUBOUNDLOOPCHECK_H
 
-#include "checks/CoroCheckBase.h"
-#include "checks/analysis/CallSummary.h"
+#include "checks/CallChainCheck.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -18,17 +17,14 @@ namespace corolint {
 /// known CPU-heavy functions; offloads them to the runtime's CPU executor.
 ///
 /// Documentation: docs/checks/coro-cpu-bound-loop.md
-class CpuBoundLoopCheck : public CoroCheckBase {
+class CpuBoundLoopCheck : public CallChainCheck {
 public:
   CpuBoundLoopCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
 
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  static constexpr analysis::ChainWording Wording{"CPU-heavy call to", "stalls",
+                                        "is CPU-heavy"};
+
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
-  void onStartOfTranslationUnit() override {
-    CoroCheckBase::onStartOfTranslationUnit();
-    Summaries.reset();
-  }
 
   /// Why a loop is CPU-heavy.
   struct Verdict {
@@ -42,6 +38,12 @@ public:
   };
 
 private:
+  void checkBody(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  /// The CPU-heavy fact of a statement of a helper's body, if any.
+  std::optional<analysis::Fact> factOf(const clang::Stmt &S,
+                                       const analysis::AsyncPlacement &Where,
+                                       clang::ASTContext &Ctx) const override;
+  std::string advice(const clang::FunctionDecl &Coroutine) const override;
   Verdict judge(const clang::Stmt &Loop, const clang::ASTContext &Ctx) const;
   void reportLoop(const clang::Stmt &Loop, const Verdict &V,
                   const analysis::AsyncPlacement &Where,
@@ -50,16 +52,9 @@ private:
                   const analysis::AsyncPlacement &Where,
                   analysis::ParentChain Parents,
                   const clang::ast_matchers::MatchFinder::MatchResult &Result);
-  /// The advice of a message for work in \p Coroutine.
-  std::string advice(const clang::FunctionDecl &Coroutine) const;
   /// True if \p Callee is a known CPU-heavy function.
   bool isHeavy(const clang::FunctionDecl &Callee,
                const clang::SourceManager &SM) const;
-  /// The CPU-heavy fact of a statement of a helper's body, if any.
-  std::optional<analysis::Fact> factOf(const clang::Stmt &S,
-                                       const analysis::AsyncPlacement &Where,
-                                       const clang::ASTContext &Ctx) const;
-  analysis::CallSummaries &summaries(clang::ASTContext &Ctx);
   void reportChain(const clang::Stmt &S, const analysis::CallEdge &Edge,
                    const analysis::CallChain &Chain,
                    const analysis::AsyncPlacement &Where,
@@ -71,10 +66,6 @@ private:
   bool RegexConstruction;
   std::vector<std::string> CpuHeavyFunctions;
   TemplateOption CpuOffloadTemplate;
-  unsigned MaxCallDepth;
-  bool FollowVirtualCalls;
-  bool ReportColdPaths;
-  std::unique_ptr<analysis::CallSummaries> Summaries;
   /// Catalog and user entries of CPU-heavy functions, by qualified name.
   llvm::StringSet<> HeavyFunctions;
 };

@@ -394,13 +394,25 @@ void walkAsyncBody(const FunctionDecl &FD, const LambdaExpr *Lambda,
   W.walk(Body, Where);
 }
 
+bool canAwaitAt(const AsyncPlacement &Where) {
+  return Where.Coroutine && isCoroutine(*Where.Coroutine) && !Where.InHandler &&
+         !Where.InlineLambdaCall;
+}
+
 std::string coroutineName(const AsyncPlacement &P) {
   if (P.CoroutineLambda || !P.Coroutine)
     return "coroutine lambda";
+  return coroutineName(*P.Coroutine);
+}
+
+std::string coroutineName(const FunctionDecl &FD) {
   std::string Name;
-  if (const auto *MD = llvm::dyn_cast<CXXMethodDecl>(P.Coroutine))
+  if (const auto *MD = llvm::dyn_cast<CXXMethodDecl>(&FD)) {
+    if (MD->getParent()->isLambda())
+      return "coroutine lambda";
     Name = MD->getParent()->getNameAsString() + "::";
-  Name += P.Coroutine->getNameAsString();
+  }
+  Name += FD.getNameAsString();
   return "coroutine '" + Name + "'";
 }
 

@@ -112,6 +112,11 @@ struct AsyncPlacement {
   bool IsAwaitedOperand = false;
 };
 
+/// True if `co_await` can be written where \p Where places a statement:
+/// the coroutine's own body, not a handler and not a lambda invoked on the
+/// spot. A rewrite into an awaited offload needs it.
+bool canAwaitAt(const AsyncPlacement &Where);
+
 /// The statements above the one visited, outermost first.
 using ParentChain = llvm::ArrayRef<const clang::Stmt *>;
 
@@ -135,6 +140,9 @@ void walkAsyncBody(const clang::FunctionDecl &FD, const clang::LambdaExpr *Lambd
 
 /// A name for the coroutine of \p P as diagnostics print it.
 std::string coroutineName(const AsyncPlacement &P);
+/// The same for the async function \p FD (a lambda's call operator is a
+/// coroutine lambda).
+std::string coroutineName(const clang::FunctionDecl &FD);
 
 /// Splits a `;`-separated option value into trimmed, non-empty items.
 std::vector<std::string> splitList(llvm::StringRef Value);

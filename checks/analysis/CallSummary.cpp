@@ -580,8 +580,10 @@ std::vector<ExportedSummary> exportSummaries(CallSummaries &Summaries,
     E.IsNonBlocking = isDeclaredNonBlocking(*S->Definition) ||
                       isDeclaredNonBlocking(*FD->getCanonicalDecl());
     E.IsOffload = isListed(FD, Summaries.contextOptions().OffloadFunctions);
-    if (E.IsAsync)
+    if (E.IsAsync) {
       E.Advice = Advice(*S->Definition);
+      E.DisplayName = coroutineName(*S->Definition);
+    }
     for (const Fact &F : S->Facts) {
       if (!Summaries.takes(F.Cold, /*FeatureOn=*/false))
         continue;

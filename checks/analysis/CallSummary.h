@@ -243,6 +243,8 @@ struct ExportedSummary {
   /// For an async function, the advice of a finding in it that the link of
   /// all units finds: its runtime's, with the check's templates.
   std::string Advice;
+  /// For an async function, how findings in it name it (coroutineName).
+  std::string DisplayName;
   std::vector<ExportedFact> Facts;
   std::vector<ExportedCall> Calls;
   std::vector<ExportedCall> Offloads;

@@ -167,7 +167,8 @@ linkAcrossUnits(std::vector<TuResult> &Results,
     unsigned Depth = 8;
     llvm::StringRef(checkOption(TidyOptions, (Check + ".MaxCallDepth").str(), "8"))
         .getAsInteger(10, Depth);
-    Links.push_back(std::make_unique<SummaryLink>(Units, Check.str(), Depth));
+    Links.push_back(
+        std::make_unique<SummaryLink>(Units, Check.str(), Depth, Info.Wording));
     if (!Opts.CrossTu)
       continue;
     for (const LinkedFinding &F : Links.back()->findings()) {

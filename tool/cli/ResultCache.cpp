@@ -26,7 +26,7 @@ namespace corolint::cli {
 
 namespace {
 
-constexpr int EntryVersion = 5;
+constexpr int EntryVersion = 6;
 
 json messageJson(const clang::tooling::DiagnosticMessage &M) {
   json Fix = json::object();

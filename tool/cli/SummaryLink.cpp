@@ -2,6 +2,7 @@
 
 #include "tool/cli/SummaryLink.h"
 
+#include "checks/analysis/ChainText.h"
 #include "checks/analysis/InputFiles.h"
 #include "checks/catalog/BlockingApis.h"
 
@@ -18,8 +19,10 @@ using corolint::analysis::ExportedSummary;
 namespace corolint::cli {
 
 SummaryLink::SummaryLink(const std::vector<UnitSummaries> &Units,
-                         std::string Check, unsigned MaxCallDepth)
-    : Units(Units), Check(std::move(Check)), MaxCallDepth(MaxCallDepth) {
+                         std::string Check, unsigned MaxCallDepth,
+                         const analysis::ChainWording *Words)
+    : Units(Units), Check(std::move(Check)), MaxCallDepth(MaxCallDepth),
+      Words(Words) {
   for (unsigned I = 0; I < Units.size(); ++I)
     Order.push_back(I);
   std::sort(Order.begin(), Order.end(), [&](unsigned A, unsigned B) {
@@ -106,6 +109,8 @@ std::vector<ChainStep> SummaryLink::chainFrom(llvm::StringRef USR) const {
 }
 
 std::vector<LinkedFinding> SummaryLink::findings() const {
+  if (!Words)
+    return {};
   std::vector<LinkedFinding> Out;
   std::set<std::tuple<std::string, unsigned, unsigned>> Seen;
   std::set<std::tuple<std::string, unsigned, std::string>> SeenOnLine;
@@ -144,27 +149,17 @@ std::vector<LinkedFinding> SummaryLink::findings() const {
         std::string What = Fact.Category == "loop"
                                ? "a CPU-heavy loop"
                                : "'" + Fact.Api + "'";
-        std::string Why;
+        llvm::StringRef Description;
         if (std::optional<catalog::Category> Cat =
                 catalog::parseCategory(Fact.Category))
-          if (llvm::StringRef Description = catalog::categoryDescription(*Cat);
-              !Description.empty())
-            Why = " (" + Description.str() + ")";
-        F.Message = (Check == "coro-cpu-bound-loop" ? "CPU-heavy call to '"
-                                                     : "call to '") +
-                    Callee->second.Summary->Name + "' in coroutine '" + S.Name +
-                    "' " +
-                    (Check == "coro-cpu-bound-loop" ? "stalls" : "blocks") +
-                    " the event loop: it calls " + What + Why +
-                    " in another file; " + S.Advice;
+          Description = catalog::categoryDescription(*Cat);
+        F.Message = analysis::crossfile::message(*Words, Callee->second.Summary->Name,
+                                       S.DisplayName, What, Description,
+                                       S.Advice);
         for (size_t I = 0; I + 1 < Chain.size(); ++I)
-          F.Notes.push_back({"'" + Chain[I].Name + "' calls '" +
-                                 Chain[I + 1].Name + "'",
-                             Chain[I].At});
-        F.Notes.push_back({"'" + Chain.back().Name + "' calls " + What +
-                               (Check == "coro-cpu-bound-loop"
-                                    ? ", which is CPU-heavy"
-                                    : ", which blocks"),
+          F.Notes.push_back(
+              {analysis::crossfile::callNote(Chain[I].Name, Chain[I + 1].Name), Chain[I].At});
+        F.Notes.push_back({analysis::crossfile::factNote(*Words, Chain.back().Name, What),
                            Chain.back().At});
         // The rewrite needs the unit's AST, gone by the time of the link.
         F.Notes.push_back({"no fix from the cross-file link: with "
@@ -213,6 +208,7 @@ json summaryJson(const ExportedSummary &S) {
           {"nonblocking", S.IsNonBlocking},
           {"offload", S.IsOffload},
           {"advice", S.Advice},
+          {"display_name", S.DisplayName},
           {"facts", std::move(Facts)},
           {"calls", Calls(S.Calls)},
           {"offloads", Calls(S.Offloads)}};
@@ -239,6 +235,7 @@ ExportedSummary readSummary(const analysis::JsonField &J) {
   S.IsNonBlocking = J.at("nonblocking").boolean();
   S.IsOffload = J.at("offload").boolean();
   S.Advice = J.at("advice").string();
+  S.DisplayName = J.at("display_name").string();
   for (const analysis::JsonField &F : J.at("facts").elements()) {
     ExportedSummary::ExportedFact Fact;
     Fact.Api = F.at("api").string();

@@ -15,6 +15,7 @@
 #define COROLINT_TOOL_CLI_SUMMARYLINK_H
 
 #include "checks/analysis/CallSummary.h"
+#include "checks/analysis/ChainText.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
@@ -63,9 +64,10 @@ struct LinkedFinding {
 class SummaryLink {
 public:
   /// Links the summaries of \p Units (their order does not change the
-  /// result) for \p Check.
+  /// result) for \p Check, whose findings are worded with \p Words (none
+  /// without them).
   SummaryLink(const std::vector<UnitSummaries> &Units, std::string Check,
-              unsigned MaxCallDepth);
+              unsigned MaxCallDepth, const analysis::ChainWording *Words);
 
   /// Findings of coroutines calling functions whose chain reaches into
   /// another translation unit; the coroutine's summary gives the advice
@@ -87,6 +89,7 @@ private:
   const std::vector<UnitSummaries> &Units;
   std::string Check;
   unsigned MaxCallDepth;
+  const analysis::ChainWording *Words;
   std::vector<unsigned> Order; ///< units sorted by file
   std::map<std::string, LinkedFunction> Functions;
   unsigned EdgeCount = 0;
